@@ -1,0 +1,1 @@
+"""Ingest: file -> SourceDoc (logical lines with page numbers)."""
