@@ -1,1 +1,110 @@
-"""Ingest: file -> SourceDoc (logical lines with page numbers)."""
+"""Ingest: file -> SourceDoc (logical lines with page numbers).
+
+`load(path)` sniffs the type from the first bytes (never from the extension alone:
+python-docx raises the same error for a .doc, a PDF and a corrupt file), dispatches to
+the PDF / DOCX / text loader, and guarantees that every failure is an `IngestError`.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import (
+    BrokenDocxError,
+    CorruptPdfError,
+    EmptyFileError,
+    IngestError,
+    LegacyDocError,
+    TooLargeError,
+    UnknownTypeError,
+)
+from ..models import SourceDoc
+
+__all__ = ["load", "sniff", "MAX_BYTES"]
+
+MAX_BYTES = 200 * 1024 * 1024  # refuse bigger files: a contract is never this large
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+# Binary formats that are neither supported nor text (checked before trying to decode).
+_BINARY_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"II*\x00": "TIFF image",
+    b"MM\x00*": "TIFF image",
+    b"\x1f\x8b": "gzip archive",
+    b"7z\xbc\xaf": "7z archive",
+    b"Rar!": "RAR archive",
+    b"PK\x05\x06": "empty zip archive",
+    b"{\\rtf": "RTF document (save as .docx)",
+    b"\x7fELF": "executable",
+    b"MZ": "executable",
+}
+
+
+def sniff(head: bytes, suffix: str = "") -> str:
+    """Type from the first bytes: "pdf", "docx", "text"; raises for legacy/unknown types.
+
+    `suffix` (lower-case extension) only refines the text case: a .doc that is plain
+    text is still a legacy-Word mislabel and is refused like a real .doc.
+    """
+    if b"%PDF" in head[:1024]:  # the header may follow a little junk (allowed by readers)
+        return "pdf"
+    if head.startswith(_ZIP):
+        return "docx"
+    if head.startswith(_OLE2):
+        raise LegacyDocError("", "OLE2 compound file (.doc / .xls)")
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise UnknownTypeError("", what)
+    if suffix == ".doc":
+        raise LegacyDocError("", "a .doc file that is not a Word document")
+    if suffix == ".pdf":
+        raise CorruptPdfError("", "no %PDF header")
+    if suffix == ".docx":
+        raise BrokenDocxError("", "not a zip package")
+    return "text"
+
+
+def load(path: str | os.PathLike) -> SourceDoc:
+    """Read a contract file into logical lines. Raises only `IngestError` subclasses."""
+    spath = str(path)
+    try:
+        return _load(Path(path))
+    except IngestError as exc:
+        if not exc.path:  # raised by sniff(), which does not know the path
+            raise type(exc)(spath, exc.detail) from exc
+        raise
+    except MemoryError as exc:
+        raise TooLargeError(spath, "out of memory") from exc
+    except Exception as exc:  # noqa: BLE001 - the contract: nothing else escapes load()
+        raise IngestError(spath, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _load(path: Path) -> SourceDoc:
+    spath = str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IngestError(spath, "not a regular file")
+    except OSError as exc:
+        raise IngestError(spath, exc.strerror or type(exc).__name__) from exc
+    if size > MAX_BYTES:
+        raise TooLargeError(spath, f"{size} bytes > {MAX_BYTES}")
+    if size == 0:
+        raise EmptyFileError(spath, "0 bytes")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    kind = sniff(head, path.suffix.lower())
+    if kind == "pdf":
+        from .pdf import load_pdf
+
+        return load_pdf(path)
+    if kind == "docx":
+        from .docx import load_docx
+
+        return load_docx(path)
+    from .text import load_text
+
+    return load_text(path, path.read_bytes())
