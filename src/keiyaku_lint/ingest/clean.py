@@ -105,14 +105,15 @@ def _squeeze(text: str) -> str:
 def normalize_spacing(text: str) -> str:
     """Normalise spacing of one logical line.
 
-    - trims the line, turns tabs / NBSP into spaces;
+    - trims the line, turns NBSP into a space and a tab into a full-width space;
     - removes spaces extraction put between CJK characters and next to half-width
       digits (`第 3 条` → `第3条`, `契 約 書` → `契約書`);
     - after a leading numbering marker, any run of spaces becomes one full-width space
       (`２ 乙は` / `２　　乙は` → `２　乙は`), so every format agrees.
     Full-width spaces inside the text are kept (they were typed in the document).
     """
-    text = text.replace("\u00a0", " ").replace("\t", " ").strip(" \u3000\r\n")
+    # A tab is a typed column gap (頭書 「1 業務名<TAB>…」): keep it as a full-width space.
+    text = text.replace("\u00a0", " ").replace("\t", FW_SPACE).strip(" \u3000\r\n")
     if not text:
         return ""
     # A spaced-out marker (`第 3 条`) must be squeezed before it can be recognised.

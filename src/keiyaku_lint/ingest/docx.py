@@ -1,0 +1,270 @@
+"""DOCX loader: body paragraphs and table cells in XML order, tracked changes accepted,
+Word automatic numbering rebuilt, text boxes and content controls read once.
+
+python-docx's `paragraph.text` drops `w:ins` runs and ignores numbering, text boxes and
+content controls, so runs are read from the XML here; python-docx only opens the package.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import BrokenDocxError, EmptyFileError, TooLargeError
+from ..models import Line, SourceDoc
+from .clean import FW_SPACE, normalize_spacing, starts_new_unit
+from .numbering import W, Numbering, q, val
+
+MAX_UNZIPPED = 1024 * 1024 * 1024  # guard against zip bombs (a real contract is a few MB)
+
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_ALTERNATE = f"{{{MC}}}AlternateContent"
+_CHOICE = f"{{{MC}}}Choice"
+_FALLBACK = f"{{{MC}}}Fallback"
+
+# Subtrees whose text is not part of the accepted document (deleted, moved away,
+# field codes) or carries no text (properties).
+_SKIP = {q(t) for t in (
+    "del", "moveFrom", "delText", "delInstrText", "instrText", "pPr", "rPr", "sectPr",
+    "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr", "fldData",
+    "footnoteReference", "endnoteReference", "commentReference", "annotationRef",
+)}
+_P, _T, _TAB, _PTAB, _BR, _CR = q("p"), q("t"), q("tab"), q("ptab"), q("br"), q("cr")
+_SYM, _NBH, _SOFTH, _TXBX, _R = q("sym"), q("noBreakHyphen"), q("softHyphen"), q("txbxContent"), q("r")
+_LRPB, _TR = q("lastRenderedPageBreak"), q("tr")
+PAGE_BREAK = "\x0c"  # in-band marker; counted and removed before lines are emitted
+
+
+def _alternate_branch(el):
+    """mc:AlternateContent holds the same content twice: read the Choice, else the Fallback."""
+    branch = el.find(_CHOICE)
+    return branch if branch is not None else el.find(_FALLBACK)
+
+
+def _hidden(run) -> bool:
+    rpr = run.find(q("rPr"))
+    vanish = rpr.find(q("vanish")) if rpr is not None else None
+    return vanish is not None and vanish.get(q("val"), "true") not in ("0", "false", "off")
+
+
+def _is_deleted_row(tr) -> bool:
+    trpr = tr.find(q("trPr"))
+    return trpr is not None and trpr.find(q("del")) is not None
+
+
+def _sym(el) -> str:
+    """w:sym: a character from a symbol font; private-use codes have no meaning as text."""
+    try:
+        code = int(el.get(q("char"), ""), 16)
+    except ValueError:
+        return ""
+    return "" if 0xE000 <= code <= 0xF8FF else chr(code)
+
+
+def _break(el) -> str:
+    kind = el.get(q("type"), "textWrapping")
+    return PAGE_BREAK if kind == "page" else ("" if kind == "column" else "\n")
+
+
+def run_text(el, out: list[str], boxes: list, page_marks: set) -> None:
+    """Collect the accepted text under `el` (inside one paragraph) in document order.
+
+    Text boxes found on the way are appended to `boxes` (read after the paragraph);
+    `page_marks` says which break elements count as page breaks.
+    """
+    for child in el:
+        tag = child.tag
+        if tag in _SKIP:
+            continue
+        if tag == _T:
+            out.append(child.text or "")
+        elif tag in (_TAB, _PTAB):
+            out.append("\t")
+        elif tag == _BR:
+            text = _break(child)
+            out.append(text if text != PAGE_BREAK or _BR in page_marks else "")
+        elif tag == _CR:
+            out.append("\n")
+        elif tag == _LRPB:
+            out.append(PAGE_BREAK if _LRPB in page_marks else "")
+        elif tag == _SYM:
+            out.append(_sym(child))
+        elif tag == _NBH:
+            out.append("-")
+        elif tag == _SOFTH:
+            continue
+        elif tag == _TXBX:
+            boxes.append(child)
+        elif tag == _ALTERNATE:
+            branch = _alternate_branch(child)
+            if branch is not None:
+                run_text(branch, out, boxes, page_marks)
+        elif tag == _R and _hidden(child):
+            continue
+        elif isinstance(tag, str):  # skip comments / processing instructions
+            run_text(child, out, boxes, page_marks)
+
+
+def iter_paragraphs(container):
+    """Every w:p under a block container in document order: through tables (row by row,
+    cell by cell, nested tables too), content controls, custom XML, tracked-inserted
+    blocks and mc:AlternateContent (one branch)."""
+    for child in container:
+        tag = child.tag
+        if tag == _P:
+            yield child
+        elif tag in _SKIP or not isinstance(tag, str):
+            continue
+        elif tag == _TR and _is_deleted_row(child):
+            continue
+        elif tag == _ALTERNATE:
+            branch = _alternate_branch(child)
+            if branch is not None:
+                yield from iter_paragraphs(branch)
+        else:
+            yield from iter_paragraphs(child)
+
+
+class _BodyReader:
+    """Turns the body XML into logical lines, carrying numbering and page state."""
+
+    def __init__(self, numbering: Numbering, page_marks: set) -> None:
+        self.numbering = numbering
+        self.page_marks = page_marks
+        self.page = 1
+        self.carry = ""  # text of a paragraph whose mark was deleted: joins the next one
+        self.lines: list[Line] = []
+
+    def read(self, container) -> None:
+        for p in iter_paragraphs(container):
+            self.paragraph(p)
+        if self.carry:
+            self._emit([self.carry])
+            self.carry = ""
+
+    def paragraph(self, p) -> None:
+        ppr = p.find(q("pPr"))
+        if ppr is not None and ppr.find(q("pageBreakBefore")) is not None and q("pageBreakBefore") in self.page_marks:
+            self.page += 1
+        out: list[str] = []
+        boxes: list = []
+        run_text(p, out, boxes, self.page_marks)
+        text = "".join(out)
+        if _mark_deleted(ppr):
+            # Accepting the deletion of a paragraph mark joins this text to the next paragraph.
+            self.carry += text
+        else:
+            if text.replace(PAGE_BREAK, "").strip() or self.carry:
+                label, suffix = self.numbering.label(ppr)
+                if label:
+                    text = label + ("" if suffix == "nothing" else FW_SPACE) + self.carry + text
+                else:
+                    text = self.carry + text
+                self.carry = ""
+            self._emit(text.split("\n"))
+        for box in boxes:  # text boxes anchored here: read once, right after their anchor
+            self.read(box)
+        if ppr is not None and ppr.find(q("sectPr")) is not None and q("sectPr") in self.page_marks:
+            if val(ppr.find(q("sectPr")), "type", "nextPage") != "continuous":
+                self.page += 1
+
+    def _emit(self, pieces: list[str]) -> None:
+        """Soft line breaks: a piece starting a new numbered unit becomes its own line,
+        any other piece continues the current line."""
+        merged: list[tuple[str, int]] = []
+        for piece in pieces:
+            page_at_start = self.page + _leading_breaks(piece)
+            self.page += piece.count(PAGE_BREAK)
+            clean = normalize_spacing(piece.replace(PAGE_BREAK, ""))
+            if not clean:
+                continue
+            if merged and not starts_new_unit(clean):
+                merged[-1] = (normalize_spacing(merged[-1][0] + clean), merged[-1][1])
+            else:
+                merged.append((clean, page_at_start))
+        for text, page in merged:
+            self.lines.append(Line(text, page if self.page_marks else None, len(self.lines) + 1))
+
+
+def _leading_breaks(piece: str) -> int:
+    """Page breaks before the first visible character: the text starts on a later page."""
+    stripped = piece.lstrip(PAGE_BREAK + " \t\u3000")
+    return piece[: len(piece) - len(stripped)].count(PAGE_BREAK)
+
+
+def _mark_deleted(ppr) -> bool:
+    rpr = ppr.find(q("rPr")) if ppr is not None else None
+    return rpr is not None and rpr.find(q("del")) is not None
+
+
+def _page_marks(body) -> set:
+    """Which elements give page numbers: Word's last rendering (w:lastRenderedPageBreak)
+    when saved by Word, else explicit page breaks; empty set = pages unknown."""
+    if body.find(f".//{_LRPB}") is not None:
+        return {_LRPB}
+    explicit = any(br.get(q("type")) == "page" for br in body.iter(_BR)) or any(
+        True for _ in body.iter(q("pageBreakBefore"))) or any(
+        sp.getparent().tag == q("pPr") for sp in body.iter(q("sectPr")))
+    return {_BR, q("pageBreakBefore"), q("sectPr")} if explicit else set()
+
+
+def _open(path: str):
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            unzipped = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise BrokenDocxError(path, f"broken zip: {exc}") from exc
+    if "word/document.xml" not in names:
+        raise BrokenDocxError(path, "zip without word/document.xml")
+    if unzipped > MAX_UNZIPPED:
+        raise TooLargeError(path, f"{unzipped} bytes unzipped")
+    import docx  # imported here: the other formats do not need it
+
+    try:
+        return docx.Document(path)
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many types for bad packages
+        raise BrokenDocxError(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _part_element(doc, reltype: str):
+    try:
+        return doc.part.part_related_by(reltype).element
+    except (KeyError, AttributeError, ValueError):
+        return None
+
+
+def _header_footer_text(doc) -> dict[str, list[str]]:
+    """Header / footer text, kept out of the body but reported in meta."""
+    found: dict[str, list[str]] = {"headers": [], "footers": []}
+    for part in doc.part.package.iter_parts():
+        m = re.match(r"/word/(header|footer)\d*\.xml$", str(part.partname))
+        if not m:
+            continue
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        reader = _BodyReader(Numbering(), set())
+        reader.read(element)
+        found[m.group(1) + "s"].append(" / ".join(line.text for line in reader.lines))
+    return found
+
+
+def load_docx(path: str | Path) -> SourceDoc:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    path = str(path)
+    doc = _open(path)
+    try:
+        body = doc.element.body
+        numbering = Numbering(_part_element(doc, RT.NUMBERING), _part_element(doc, RT.STYLES))
+        marks = _page_marks(body)
+        reader = _BodyReader(numbering, marks)
+        reader.read(body)
+        meta = _header_footer_text(doc)
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise BrokenDocxError(path, f"{type(exc).__name__}: {exc}") from exc
+    if not reader.lines:
+        raise EmptyFileError(path, "no text in the document body")
+    meta["pages_estimated"] = bool(marks)
+    return SourceDoc(path, "docx", reader.lines, meta)
