@@ -386,3 +386,130 @@ def test_wheel_ships_reference_json(tmp_path):
         assert "keiyaku_lint/reference.py" in names
         data = json.loads(z.read("keiyaku_lint/refdata/oita-police-2023.json").decode("utf-8"))
     assert len(data["clauses"]) == 45
+
+
+# ---------------------------------------------------------------- committed samples (scripts/make_samples.py)
+
+SAMPLE_FILES = [
+    "seisou-itaku-keiyakusho-draft.txt", "seisou-itaku-keiyakusho-draft.md",
+    "seisou-itaku-keiyakusho-draft.docx", "seisou-itaku-keiyakusho-draft.pdf",
+    "reference-annexes-clean.txt", "reference-annexes-clean.md",
+    "reference-annexes-clean.docx", "reference-annexes-clean.pdf",
+]
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_sample_committed(name):
+    p = SAMPLES / name
+    assert p.exists(), f"{p} missing: run scripts/make_samples.py"
+    head = p.read_bytes()[:4]
+    if name.endswith(".pdf"):
+        assert head == b"%PDF"
+    elif name.endswith(".docx"):
+        assert head == b"PK\x03\x04"
+
+
+def _missing_clauses(ref: Reference, text: str) -> list[str]:
+    flat = nows(text)
+    return [c.id for c in ref.clauses if clause_flat(c) not in flat]
+
+
+@pytest.mark.parametrize("name", ["reference-annexes-clean.txt", "reference-annexes-clean.md"])
+def test_clean_sample_text_has_every_clause(ref, name):
+    text = (SAMPLES / name).read_text(encoding="utf-8")
+    assert _missing_clauses(ref, text) == []
+    for marker in ("本条は", "※注", "注１"):
+        assert marker not in text
+
+
+def test_clean_sample_docx_has_every_clause(ref):
+    import docx
+
+    d = docx.Document(str(SAMPLES / "reference-annexes-clean.docx"))
+    assert _missing_clauses(ref, "\n".join(p.text for p in d.paragraphs)) == []
+
+
+def test_clean_sample_pdf_has_every_clause(ref):
+    """Text layer of the committed PDF (pypdfium2; LibreOffice is not needed to test)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(SAMPLES / "reference-annexes-clean.pdf"))
+    try:
+        pages = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            w, h = page.get_size()
+            assert (round(w), round(h)) == (595, 842), "A4"
+            tp = page.get_textpage()
+            lines = tp.get_text_range().splitlines()
+            tp.close()
+            page.close()
+            # drop the running header and the page number footer
+            pages.append("\n".join(ln for ln in lines if ln.strip() != "業務委託契約書"
+                                   and not re.fullmatch(r"\s*－\s*\d+\s*－\s*", ln)))
+    finally:
+        pdf.close()
+    assert _missing_clauses(ref, "\n".join(pages)) == []
+
+
+def _docx_layout(path: Path) -> dict:
+    with zipfile.ZipFile(path) as z:
+        document = z.read("word/document.xml").decode("utf-8")
+        styles = z.read("word/styles.xml").decode("utf-8")
+        names = z.namelist()
+    return {"document": document, "styles": styles, "names": names}
+
+
+@pytest.mark.parametrize("name", ["seisou-itaku-keiyakusho-draft.docx", "reference-annexes-clean.docx"])
+def test_sample_docx_is_a4_japanese(name):
+    lay = _docx_layout(SAMPLES / name)
+    # A4 in twentieths of a point: 11906 x 16838
+    assert re.search(r'<w:pgSz w:w="1190[56]" w:h="1683[78]"', lay["document"])
+    assert 'w:eastAsia="IPAMincho"' in lay["styles"]
+    assert 'w:pageBreakBefore' in lay["document"]
+    assert any(n.startswith("word/footer") for n in lay["names"])
+    assert any(n.startswith("word/header") for n in lay["names"])
+
+
+def test_seisou_docx_structure():
+    import docx
+
+    d = docx.Document(str(SAMPLES / "seisou-itaku-keiyakusho-draft.docx"))
+    texts = [p.text for p in d.paragraphs]
+    assert texts[0] == "清 掃 業 務 委 託 契 約 書 (案)"
+    assert "（総則）" in texts
+    assert any(t.startswith("第1条\u3000乙は、別添の清掃業務委託共通仕様書") for t in texts)
+    assert any(t.startswith("2\u3000前項の仕様書に明示されていない") for t in texts)
+    assert "機密保持及び個人情報保護に関する特記事項" in texts
+    # markdown is layout, not text
+    assert not any(t.startswith(("#", "- ", "**")) or "**" in t for t in texts)
+    # the line the conversion broke mid-word (実/施) is one paragraph again
+    assert any("秩序ある業務の実施に努めなければならない。" in t for t in texts)
+    # 別表 is a real table; the 様式 have tables too
+    assert len(d.tables) >= 5
+    assert d.tables[0].cell(2, 0).text == "令和8年6月分"
+    footer = d.sections[0].footer._element.xml
+    assert "PAGE" in footer
+
+
+@needs_seed
+def test_seisou_samples_match_the_seed():
+    seed = (SHARED / "seeds" / "seisou-itaku-keiyakusho-draft.txt").read_bytes()
+    assert (SAMPLES / "seisou-itaku-keiyakusho-draft.txt").read_bytes() == seed
+    assert (SAMPLES / "seisou-itaku-keiyakusho-draft.md").read_bytes() == seed
+
+
+@needs_seed
+def test_seisou_docx_keeps_every_character():
+    """DOCX text (paragraphs and table cells, document order) == seed minus markdown marks,
+    whitespace-normalised."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = _docx_layout(SAMPLES / "seisou-itaku-keiyakusho-draft.docx")["document"]
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(body)
+    got = nows("".join(t.text or "" for t in root.iter(f"{w}t")))
+    seed = (SHARED / "seeds" / "seisou-itaku-keiyakusho-draft.txt").read_text(encoding="utf-8")
+    seed = re.sub(r"(?m)^#{2,4} ", "", seed).replace("**", "")
+    seed = re.sub(r"(?m)^- ", "", seed).replace("\n--\n", "\n")
+    assert got == nows(seed)
