@@ -1,0 +1,206 @@
+"""Align: each reference clause (項) to its counterpart anywhere in the draft.
+
+Candidates come from the whole document (記載例 clauses live in the body under any
+article number; some drafts put the 特記事項 into the body). The method, in order:
+
+1. similarity of every (clause, draft paragraph) pair on the character-level normal
+   form (`japanese.canon`): rapidfuzz's normalised Indel similarity and the share of
+   the clause covered by the longest common subsequence, vectorised with `cdist`;
+2. one-to-one greedy assignment of confident pairs, best first;
+3. a paragraph the draft merged from two clauses serves both (high coverage of each);
+4. a clause the draft split in two is matched to two adjacent paragraphs;
+5. a clause left over whose neighbours were found is matched to the unclaimed
+   paragraph between them when it still resembles it (a heavy rewrite in place);
+6. anything else is missing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
+
+from .japanese import Parties, canon
+from .reference import RefClause, Reference
+from .structure import Article, DocTree, Paragraph, Part
+
+STRONG = 0.60  # similarity at which a pair is taken without context
+SHARE = 0.80  # coverage of a clause inside a paragraph that merged two clauses
+SPLIT = 0.62  # similarity of two adjacent paragraphs joined, for a split clause
+IN_PLACE = 0.30  # similarity enough for a paragraph standing where the clause belongs
+
+
+@dataclass
+class Unit:
+    """A draft paragraph as an alignment candidate."""
+
+    order: int
+    part: Part
+    article: Article | None
+    para: Paragraph
+    canon: str
+
+    @property
+    def text(self) -> str:
+        return self.para.full_text
+
+
+@dataclass
+class Match:
+    clause: RefClause
+    units: list[Unit] = field(default_factory=list)
+    score: float = 0.0
+    how: str = "missing"  # best | merged | split | in-place | missing
+
+
+def compare_text(para: Paragraph) -> str:
+    """Paragraph text and item texts without item labels (items get renumbered)."""
+    parts = [para.text]
+    stack = list(reversed(para.items))
+    while stack:
+        item = stack.pop()
+        parts.append(item.text)
+        stack.extend(reversed(item.items))
+    return "".join(parts)
+
+
+def clause_compare_text(clause: RefClause) -> str:
+    return clause.text + "".join(item.text for item in clause.walk_items())
+
+
+def draft_units(tree: DocTree, parties: Parties) -> list[Unit]:
+    units = []
+    for part, art, para in tree.paragraphs():
+        if art is None or part.kind == "appendix":
+            continue  # cover page, signatures, forms and tables are not clauses
+        text = compare_text(para)
+        if text.strip():
+            units.append(Unit(len(units), part, art, para, canon(text, parties)))
+    return units
+
+
+def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Match], list[Unit]]:
+    """Returns the match of every clause id and the draft units left unmatched."""
+    units = draft_units(tree, parties)
+    clauses = list(ref.clauses)
+    matches = {c.id: Match(c) for c in clauses}
+    if not units:
+        return matches, []
+    ref_canon = [canon(clause_compare_text(c)) for c in clauses]
+    unit_canon = [u.canon for u in units]
+    sim = process.cdist(ref_canon, unit_canon, scorer=fuzz.ratio, workers=1) / 100.0
+    lcs = process.cdist(ref_canon, unit_canon, scorer=LCSseq.similarity, workers=1)
+    cover = lcs / [[max(len(r), 1)] for r in ref_canon]
+
+    owner: dict[int, str] = {}
+    _assign_confident(clauses, units, sim, matches, owner)
+    _assign_merged(clauses, units, cover, matches, owner)
+    _assign_split(clauses, units, ref_canon, matches, owner)
+    _assign_in_place(clauses, units, sim, cover, matches, owner)
+    leftover = [u for u in units if u.order not in owner]
+    return matches, leftover
+
+
+def _take(match: Match, units: list[Unit], score: float, how: str, owner: dict[int, str]) -> None:
+    match.units, match.score, match.how = units, float(score), how
+    for u in units:
+        owner.setdefault(u.order, match.clause.id)
+
+
+def _assign_confident(clauses, units, sim, matches, owner) -> None:
+    pairs = [(sim[i, j], i, j) for i in range(len(clauses)) for j in range(len(units)) if sim[i, j] >= STRONG]
+    for score, i, j in sorted(pairs, key=lambda p: -p[0]):
+        match = matches[clauses[i].id]
+        if match.units or j in owner:
+            continue
+        _take(match, [units[j]], score, "best", owner)
+
+
+def _assign_merged(clauses, units, cover, matches, owner) -> None:
+    for i, clause in enumerate(clauses):
+        match = matches[clause.id]
+        if match.units:
+            continue
+        j = int(cover[i].argmax())
+        other = owner.get(j)
+        if other and cover[i, j] >= SHARE and _neighbours(clause.id, other):
+            _take(match, [units[j]], cover[i, j], "merged", owner)
+
+
+def _neighbours(a: str, b: str) -> bool:
+    """Two clause ids of the same article (a paragraph merged from both)."""
+    return a.rsplit("-", 1)[0] == b.rsplit("-", 1)[0]
+
+
+def _assign_split(clauses, units, ref_canon, matches, owner) -> None:
+    free = [u for u in units if u.order not in owner]
+    for i, clause in enumerate(clauses):
+        match = matches[clause.id]
+        if match.units:
+            continue
+        best = (0.0, None)
+        for a, b in zip(free, free[1:]):
+            if b.order != a.order + 1 or a.article is not b.article:
+                continue
+            score = fuzz.ratio(ref_canon[i], a.canon + b.canon) / 100.0
+            if score > best[0]:
+                best = (score, (a, b))
+        if best[1] and best[0] >= SPLIT and all(u.order not in owner for u in best[1]):
+            _take(match, list(best[1]), best[0], "split", owner)
+
+
+def _assign_in_place(clauses, units, sim, cover, matches, owner) -> None:
+    order = {c.id: k for k, c in enumerate(clauses)}
+    for i, clause in enumerate(clauses):
+        match = matches[clause.id]
+        if match.units:
+            continue
+        lo, hi = _bounds(clauses, order[clause.id], matches)
+        if lo is None and hi is None:
+            continue
+        window = [u for u in units
+                  if u.order not in owner
+                  and (lo is None or u.order > lo.order) and (hi is None or u.order < hi.order)
+                  and _same_region(u, lo, hi)]
+        best = max(window, key=lambda u: sim[i, u.order], default=None)
+        if best is not None and max(sim[i, best.order], cover[i, best.order]) >= IN_PLACE:
+            _take(match, [best], sim[i, best.order], "in-place", owner)
+
+
+def _bounds(clauses, k, matches) -> tuple[Unit | None, Unit | None]:
+    """The draft units matched to the nearest found clauses before and after clause k:
+    within the same reference article when any was found, else within the same part."""
+    target = clauses[k]
+    for same_article in (True, False):
+        lo = _nearest(clauses, k, matches, -1, same_article)
+        hi = _nearest(clauses, k, matches, +1, same_article)
+        if lo is not None and hi is not None and lo.order >= hi.order:
+            lo = hi = None  # the draft reordered things around it: no usable window
+        if lo is not None or hi is not None:
+            if not same_article and (lo is None or hi is None):
+                return None, None
+            return lo, hi
+    del target
+    return None, None
+
+
+def _nearest(clauses, k, matches, step, same_article) -> Unit | None:
+    target = clauses[k]
+    j = k + step
+    while 0 <= j < len(clauses):
+        c = clauses[j]
+        if c.part != target.part or (same_article and c.article != target.article):
+            return None
+        if matches[c.id].units:
+            return matches[c.id].units[0 if step > 0 else -1]
+        j += step
+    return None
+
+
+def _same_region(u: Unit, lo: Unit | None, hi: Unit | None) -> bool:
+    """The candidate lies in the article of a neighbour, or in the part between them."""
+    anchors = [x for x in (lo, hi) if x is not None]
+    if any(u.article is a.article for a in anchors):
+        return True
+    return all(u.part is a.part for a in anchors) and lo is not None and hi is not None \
+        and hi.order - lo.order <= 12

@@ -1,0 +1,184 @@
+"""Audit one document: ingest -> structure -> parties -> align -> judge -> findings.
+
+The result is plain data (`DocResult`); every output format is built from it in
+`report`. An unreadable file becomes a DocResult with `error` set, never an exception.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .align import Match, Unit, align, compare_text
+from .errors import KeiyakuLintError
+from .japanese import Parties, detect_parties
+from .judge import Reason, Verdict, decide, judge
+from .reference import RefClause, Reference
+from .rules.catalog import rule
+from .structure import DocTree, Item, Paragraph, parse_lines
+
+SEVERITY = {"ok": 0, "accepted": 0, "altered": 1, "weakened": 2, "missing": 3, "error": 4}
+OVERRIDE_RE = re.compile(r"にかかわらず|この限りでない|足りる|要しない|妨げない|免除")
+
+
+@dataclass
+class Location:
+    part: str = ""
+    article: str = ""
+    paragraph: int | None = None
+    page: int | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"page": self.page, "part": self.part, "article": self.article,
+                "paragraph": self.paragraph, "line": self.line}
+
+
+@dataclass
+class Finding:
+    clause: RefClause
+    status: str
+    location: Location | None = None
+    similarity: float = 0.0
+    reasons: list[Reason] = field(default_factory=list)
+    found_text: str = ""
+    how: str = ""
+    accepted_reason: str = ""
+
+    @property
+    def clause_id(self) -> str:
+        return self.clause.id
+
+
+@dataclass
+class Extra:
+    location: Location
+    text: str
+    overrides: str | None = None  # clause id whose duty this paragraph overrides
+
+
+@dataclass
+class DocResult:
+    path: str
+    error: str | None = None
+    error_code: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    extras: list[Extra] = field(default_factory=list)
+    parties: Parties | None = None
+
+    @property
+    def worst(self) -> str:
+        if self.error:
+            return "error"
+        return max((f.status for f in self.findings), key=lambda s: SEVERITY[s], default="ok")
+
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in ("ok", "altered", "weakened", "missing", "accepted")}
+        for f in self.findings:
+            out[f.status] = out.get(f.status, 0) + 1
+        return out
+
+
+def audit_file(path: str, ref: Reference, pdf_engine: str = "pdfplumber") -> DocResult:
+    from .ingest import load
+
+    try:
+        source = load(path, pdf_engine=pdf_engine) if pdf_engine != "pdfplumber" else load(path)
+        tree = parse_lines(source.lines, path)
+    except KeiyakuLintError as exc:
+        return DocResult(path, error=exc.one_line(), error_code=exc.code)
+    return audit_tree(tree, ref)
+
+
+def audit_tree(tree: DocTree, ref: Reference) -> DocResult:
+    parties = detect_parties(_preamble(tree))
+    matches, leftover = align(ref, tree, parties)
+    findings = [_finding(matches[c.id], parties) for c in ref.clauses]
+    by_id = {f.clause_id: f for f in findings}
+    extras = _extras(leftover, matches, by_id)
+    return DocResult(tree.path, findings=findings, extras=extras, parties=parties)
+
+
+def _preamble(tree: DocTree) -> str:
+    """Text where parties are defined: the cover and preamble, and a 定義 article."""
+    chunks = []
+    for part in tree.parts[:1]:
+        chunks += [p.text for p in part.loose[:40]]
+        for art in part.articles[:3]:
+            chunks += [p.full_text for p in art.paragraphs]
+    return "\n".join(chunks)
+
+
+def _location(unit: Unit) -> Location:
+    art = unit.article
+    return Location(part=unit.part.display, article=art.display if art else "",
+                    paragraph=unit.para.index, page=unit.para.page, line=unit.para.lineno)
+
+
+def _item_texts(items: list[Item]) -> list[str]:
+    out = []
+    for it in items:
+        out.append(it.text)
+        out.extend(_item_texts(it.items))
+    return out
+
+
+def _finding(match: Match, parties: Parties) -> Finding:
+    clause = match.clause
+    if not match.units:
+        return Finding(clause, "missing", reasons=[])
+    text = "".join(u.para.text for u in match.units)
+    items = [t for u in match.units for t in _item_texts(u.para.items)]
+    verdict: Verdict = judge(clause, text, items, parties, getattr(clause, "polarity", 1))
+    found = "\n".join(u.para.full_text for u in match.units)
+    return Finding(clause, verdict.status, _location(match.units[0]), round(match.score, 3),
+                   verdict.reasons, found, match.how)
+
+
+def _extras(leftover: list[Unit], matches: dict[str, Match], by_id: dict[str, Finding]) -> list[Extra]:
+    """Unmatched paragraphs of the audited parts; an overriding one weakens its target."""
+    owner = {id(u.para): cid for cid, m in matches.items() for u in m.units}
+    audited_articles = {id(u.article) for m in matches.values() for u in m.units}
+    out = []
+    for unit in leftover:
+        if id(unit.article) not in audited_articles and unit.part.kind != "annex":
+            continue
+        extra = Extra(_location(unit), unit.para.full_text)
+        if OVERRIDE_RE.search(unit.para.full_text) or _grants_contractor(unit.para):
+            target = _override_target(unit, owner)
+            if target and target in by_id:
+                extra.overrides = target
+                _mark_overridden(by_id[target], unit.para)
+        out.append(extra)
+    return out
+
+
+def _grants_contractor(para: Paragraph) -> bool:
+    """「乙は、…ことができる」: a permission for the contractor."""
+    return bool(re.match(r"^(乙|受託者|受注者)は", para.text)) and "ことができる" in para.text
+
+
+def _override_target(unit: Unit, owner: dict[int, str]) -> str | None:
+    """The clause the overriding paragraph points at (前項, 第N項), else the one before it."""
+    art = unit.article
+    if art is None:
+        return None
+    idx = unit.para.index
+    m = re.search(r"第([0-9０-９]+)項", unit.para.text)
+    if re.search(r"前項|前各項|前[0-9０-９二三]項", unit.para.text):
+        wanted = idx - 1
+    elif m:
+        wanted = int(m.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    else:
+        wanted = idx - 1
+    for para in art.paragraphs:
+        if para.index == wanted and id(para) in owner:
+            return owner[id(para)]
+    return None
+
+
+def _mark_overridden(finding: Finding, para: Paragraph) -> None:
+    r = rule("override.added")
+    text = para.text if len(para.text) <= 40 else para.text[:39] + "…"
+    finding.reasons.append(Reason(r.name, r.code, r.effect, "", text))
+    if finding.status in ("ok", "altered"):
+        finding.status = decide(finding.reasons)

@@ -1,0 +1,183 @@
+"""Japanese text normalisation and tokens (SudachiPy).
+
+Two levels of normal form:
+- `canon(text)`: character level, cheap, no dictionary — NFKC, no spaces, kanji numerals
+  to digits, party aliases to 甲/乙, cross-references to one placeholder, the annex
+  name to 別添. Used for alignment and similarity.
+- `tokens(text)`: Sudachi tokens whose `norm` unifies orthographic variants
+  (漏えい/漏洩, 取扱い/取り扱い, き損/毀損, 講ずる/講じる) plus a small synonym table for
+  what the dictionary does not unify. Used by the judge to diff at word level.
+
+One Sudachi Dictionary per process (it costs ~50 ms and ~70 MB); input is chunked
+under Sudachi's per-call size limit.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .numerals import kanji_to_int
+
+# What the dictionary does not unify, but the reference treats alike. Both sides are
+# rewritten to the right-hand form before comparison (canon and token level).
+SYNONYMS: list[tuple[str, str]] = [
+    ("返還", "返却"),
+    ("のっとり", "則り"),
+    ("年間以上", "年以上"),
+    ("箇月", "月"), ("か月", "月"), ("ヶ月", "月"), ("カ月", "月"), ("ケ月", "月"),
+    ("予め", "あらかじめ"),
+    ("すみやかに", "速やかに"),
+    ("但し", "ただし"),
+    ("または", "又は"), ("および", "及び"), ("ならびに", "並びに"), ("もしくは", "若しくは"),
+    ("恐れ", "おそれ"), ("虞", "おそれ"),
+    ("如何なる", "いかなる"),
+    ("取り扱", "取扱"),
+    ("漏洩", "漏えい"), ("毀損", "き損"),
+    ("講じる", "講ずる"),
+    ("責めに帰す", "責に帰す"),
+    ("本件特記事項", "本特記事項"), ("本章", "本特記事項"),
+    ("別記", "別添"), ("別紙", "別添"),
+    ("他者", "第三者"),
+    ("場合には", "場合は"),
+    ("ときには", "ときは"),
+]
+
+_SPACE_RE = re.compile(r"[\s\u3000]+")
+_KANJI_NUM_RE = re.compile(r"[〇一二三四五六七八九十百]+(?=[条項号年月日回人%％]|か月)")
+# Cross-references that a draft renumbers to follow its own numbering: editorial.
+_XREF_RE = re.compile(
+    r"(第\d+条(の\d+)?(第\d+項)?(第\d+号)?|第\d+項(第\d+号)?|第\d+号|前\d*項|前\d*条|前各号|前号|同項|同条"
+    r"|第\d+(?=に準ずる)|\d+\.(?=に準ずる)|\(\d+\)(?=の))"
+)
+_XREF_TOKEN = "〓"
+_PUNCT_RE = re.compile(r"[、。，．,.・「」『』()（）\[\]［］【】:：;；\"'“”‘’]")
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Aliases a draft uses for the reference's 甲 (the client) and 乙 (the contractor)."""
+
+    kou: tuple[str, ...] = ()
+    otsu: tuple[str, ...] = ()
+
+    def apply(self, text: str) -> str:
+        for alias, role in sorted([(a, "甲") for a in self.kou] + [(a, "乙") for a in self.otsu],
+                                  key=lambda x: -len(x[0])):
+            if len(alias) >= 2:
+                text = text.replace(alias, role)
+            else:  # a one-character name (県, 市) only where it stands as a party
+                text = re.sub(rf"(?<![都道府全他本各当]){re.escape(alias)}(?=[はがのにをへとも及又、。並若]|から|及び)",
+                              role, text)
+        return text
+
+
+NO_PARTIES = Parties()
+
+_DEFINED_RE = re.compile(r"(?:以下|以下単に)「([^」]{1,6})」という")
+_PARTY_WORDS = ("甲", "乙", "丙")
+
+
+def detect_parties(preamble: str) -> Parties:
+    """Party names defined in the preamble: 「大分県（以下「県」という。）と…（以下「受注者」という。）」.
+
+    The client is defined first and the contractor second, as in every 業務委託契約書.
+    When the draft itself uses 甲/乙 nothing is renamed.
+    """
+    text = unicodedata.normalize("NFKC", preamble)
+    if re.search(r"を甲と|「甲」という|を乙と|「乙」という", text):
+        return NO_PARTIES
+    names = [n for n in _DEFINED_RE.findall(text)
+             if n not in _PARTY_WORDS and not re.search(r"業務|仕様|契約|委託料|金額|期間|本|事項|情報", n)]
+    if len(names) < 2:
+        return NO_PARTIES
+    return Parties(kou=(names[0],), otsu=(names[1],))
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _kanji_numbers(text: str) -> str:
+    return _KANJI_NUM_RE.sub(lambda m: str(kanji_to_int(m.group(0)) or m.group(0)), text)
+
+
+def apply_synonyms(text: str) -> str:
+    for src, dst in SYNONYMS:
+        text = text.replace(src, dst)
+    return text
+
+
+def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False) -> str:
+    """Character-level comparison form of `text` (see module docstring)."""
+    text = nfkc(text)
+    text = _SPACE_RE.sub("", text)
+    text = parties.apply(text)
+    text = _kanji_numbers(text)
+    text = apply_synonyms(text)
+    text = _XREF_RE.sub(_XREF_TOKEN, text)
+    if not keep_punct:
+        text = _PUNCT_RE.sub("", text)
+    return text
+
+
+# ------------------------------------------------------------------ Sudachi
+
+SUDACHI_CHUNK_BYTES = 40_000  # Sudachi refuses more than ~49 KB of UTF-8 per call
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    from sudachipy import dictionary, tokenizer  # imported lazily: costs ~50 ms
+
+    tok = dictionary.Dictionary(dict="core").create(tokenizer.Tokenizer.SplitMode.B)
+    return tok, tokenizer.Tokenizer.SplitMode.B
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    norm: str
+    pos: str  # coarse part of speech (名詞, 動詞, 助詞, 補助記号 …)
+
+    @property
+    def is_punct(self) -> bool:
+        return self.pos in ("補助記号", "空白") or bool(_PUNCT_RE.fullmatch(self.surface))
+
+
+def _chunks(text: str) -> list[str]:
+    if len(text.encode("utf-8")) <= SUDACHI_CHUNK_BYTES:
+        return [text]
+    out, current = [], ""
+    for piece in re.split(r"(?<=。)", text):
+        if len((current + piece).encode("utf-8")) > SUDACHI_CHUNK_BYTES and current:
+            out.append(current)
+            current = ""
+        while len(piece.encode("utf-8")) > SUDACHI_CHUNK_BYTES:
+            out.append(piece[:10_000])
+            piece = piece[10_000:]
+        current += piece
+    if current:
+        out.append(current)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
+    """Sudachi tokens of an already `canon(..., keep_punct=True)`-ed text."""
+    tok, mode = _tokenizer()
+    out: list[Token] = []
+    for chunk in _chunks(text):
+        for m in tok.tokenize(chunk, mode):
+            surface = m.surface()
+            norm = apply_synonyms(m.normalized_form())
+            if surface == _XREF_TOKEN:
+                norm = _XREF_TOKEN
+            out.append(Token(surface=surface, norm=norm, pos=m.part_of_speech()[0]))
+    return tuple(out)
+
+
+def warm_up() -> None:
+    """Load the dictionary now (once per worker process) rather than on the first file."""
+    tokens("乙は、甲の承諾を得なければならない。")

@@ -1,0 +1,465 @@
+"""Judge: is an aligned (reference clause, draft text) pair ok, altered or weakened?
+
+Two layers feed one decision:
+
+1. Detectors for the kinds of change a reviewer names (modality, time limits, minima,
+   survival, approvals, oversight, care standard, liability, party shift) compare
+   the whole clause with the draft: each yields a Reason with a rule from the catalogue.
+2. A polarity analysis of every word-level edit the detectors did not explain. Each
+   edit changes the *coverage* of what it touches (deleting content or inserting a
+   limiting condition narrows it; deleting a condition or inserting content widens
+   it), and the edited span has a *polarity* toward protection: +1 in a duty or in a
+   definition of what is protected, −1 inside an exception (ただし…この限りでない,
+   …を除き) or in a clause that is itself an exclusion or a concession. Coverage ×
+   polarity < 0 reduces protection (weakened); > 0 only adds duties (altered,
+   "strengthened"); content swapped for content is a plain change (altered).
+
+Editorial differences never reach either layer: the texts are compared in the
+normal form of `japanese` (orthography, width, numerals, party names, renumbered
+cross-references), and edits made only of particles or punctuation are dropped.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .japanese import Parties, Token, canon, tokens
+from .reference import RefClause, RefItem
+from .rules.catalog import rule
+
+EFFECT_RANK = {"alter": 1, "strengthen": 1, "weaken": 2}
+
+
+@dataclass
+class Reason:
+    rule: str  # dotted name, e.g. "modality.softened"
+    code: str  # KL101
+    effect: str  # weaken | alter | strengthen
+    ref_words: str = ""
+    draft_words: str = ""
+    detail: str = ""
+
+    def message(self, lang: str = "ja") -> str:
+        r = rule(self.rule)
+        head = r.summary_ja if lang == "ja" else r.summary_en
+        if self.effect == "strengthen" and lang == "en" and "strength" not in head:
+            head += " (strengthened)"
+        if self.effect == "strengthen" and lang == "ja" and "強化" not in head:
+            head += "（強化）"
+        words = ""
+        if self.ref_words or self.draft_words:
+            words = f"（{self.ref_words or '∅'} → {self.draft_words or '∅'}）" if lang == "ja" \
+                else f" ({self.ref_words or '∅'} → {self.draft_words or '∅'})"
+        return head + words + (f" {self.detail}" if self.detail else "")
+
+
+@dataclass
+class Verdict:
+    status: str  # ok | altered | weakened
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def _make(name: str, ref_words: str = "", draft_words: str = "", detail: str = "") -> Reason:
+    r = rule(name)
+    return Reason(r.name, r.code, r.effect, ref_words, draft_words, detail)
+
+
+def decide(reasons: list[Reason]) -> str:
+    if not reasons:
+        return "ok"
+    worst = max(EFFECT_RANK[r.effect] for r in reasons)
+    return "weakened" if worst == 2 else "altered"
+
+
+# ------------------------------------------------------------------ vocabulary
+
+MODAL_RE = re.compile(
+    r"努めなければならない|努めるものとする|努める|よう配慮|配慮する|ことができる|差し支えない|妨げない"
+    r"|なければならない|てはならない|ではならない|ものとする|義務を負う|責任を負う|負担する|ものではない"
+    r"|遵守させ|ことを確認する|に限定しなければ")
+MODAL_LEVEL = {"努めなければならない": 2, "努めるものとする": 1, "努める": 1, "よう配慮": 1, "配慮する": 1,
+               "ことができる": 0, "差し支えない": 0, "妨げない": 0}
+
+URGENT = {"直ちに": 4, "即時": 4, "即座に": 4, "速やかに": 3, "遅滞なく": 3, "早急に": 3, "至急": 3}
+PRIOR_RE = re.compile(r"あらかじめ|事前に|事前の|前に|前まで|までに|着手前|契約時|締結時")
+DEADLINE_RE = re.compile(r"(\d+)(日|週間|月|年)以内")
+UNIT_DAYS = {"日": 1, "週間": 7, "月": 30, "年": 365}
+MINIMUM_RE = re.compile(r"(\d+)(日|週間|月|年)(?:間)?以上")
+FREQUENCY_RE = re.compile(r"(\d+)(日|週間|月|年)に(\d+)回")
+SURVIVAL_RE = re.compile(r"(終了し.{0,8}解除され.{0,6}後|解除又は終了した後|終了した後|終了後も|契約期間中はもとより)")
+APPROVAL_RE = re.compile(r"承諾|承認|同意|許可")
+WEAK_CONTROL_RE = re.compile(r"協議|通知|報告|届出|届け出|連絡|判断|必要")
+ONSITE_RE = re.compile(r"作業場所において|立入|立ち入|実地|立会")
+PAPER_RE = re.compile(r"書面|報告|自己点検|自ら点検|チェック|確認書")
+CARE_RE = re.compile(r"善良な(る)?管理者の注意")
+LIABILITY_LIMIT_RE = re.compile(r"上限|限度|を超えない|故意又は重大な過失|重大な過失|に限り賠償|立証")
+
+# Words that limit what they qualify (inserting one narrows, deleting one widens) …
+LIMITER_RE = re.compile(
+    r"場合|とき|限り|範囲|程度|容易|のみ|必要に応じ|原則|可能な|合理的|最小限|事由|故意|過失|支障|都合"
+    r"|判断|認める|ただし|除|かかわらず|上限|限度|相当の|いずれにも|おそれ|必要な|要する|一部")
+# … unless they are the procedural words that add a duty (a form, a report, a deadline).
+INTENSIFIER_RE = re.compile(
+    r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
+    r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号")
+# Markers that open an exception inside a reference sentence.
+EXCEPTION_CORE_RE = re.compile(r"ただし|この限りでない|を除き|を除いて|を除く|除き|可能な限り|原則として|必要に応じ")
+FUNCTION_POS = {"助詞", "補助記号", "空白", "接頭辞"}
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: Parties,
+          polarity: int = 1) -> Verdict:
+    """Verdict for a reference clause against the draft paragraph(s) aligned to it.
+
+    `draft_text` is the draft paragraph's own sentences, `draft_items` its item texts
+    (all depths, in order). `polarity` is −1 for a clause that is itself an exclusion
+    or a concession to 乙 (the reference data says which).
+    """
+    ref_items = [it.text for it in clause.walk_items()]
+    if ref_items and not draft_items:
+        # The draft folded the items into running text: compare everything at once.
+        ref_main, draft_main, ref_items = clause.text + "".join(ref_items), draft_text, []
+    else:
+        ref_main, draft_main = clause.text, draft_text
+    ref_all = canon(clause.text + "".join(it.text for it in clause.walk_items()), keep_punct=True)
+    draft_all = canon(draft_text + "".join(draft_items), parties, keep_punct=True)
+    if _plain(ref_all) == _plain(draft_all):
+        return Verdict("ok")
+    reasons = detect_whole_clause(ref_all, draft_all, polarity)
+    explained = {r.rule for r in reasons}
+    reasons += analyse_edits(canon(ref_main, keep_punct=True), canon(draft_main, parties, keep_punct=True),
+                             polarity, explained)
+    reasons += compare_items(clause.items, ref_items, draft_items, parties, polarity, explained)
+    reasons = _dedupe(reasons)
+    return Verdict(decide(reasons), reasons)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[、。，．,.・「」『』()（）\s]", "", text)
+
+
+def _dedupe(reasons: list[Reason]) -> list[Reason]:
+    seen, out = set(), []
+    for r in reasons:
+        key = (r.rule, r.ref_words, r.draft_words)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+# ------------------------------------------------------------------ layer 1: detectors
+
+
+def detect_whole_clause(ref: str, draft: str, polarity: int) -> list[Reason]:
+    out: list[Reason] = []
+    for detector in (_modality, _deadline, _minimum, _survival, _approval, _oversight, _care, _liability):
+        out.extend(detector(ref, draft, polarity))
+    return out
+
+
+def _modal_levels(text: str) -> list[tuple[int, str]]:
+    return [(MODAL_LEVEL.get(m.group(0), 3), m.group(0)) for m in MODAL_RE.finditer(text)]
+
+
+def _modality(ref: str, draft: str, polarity: int) -> list[Reason]:
+    rl, dl = _modal_levels(ref), _modal_levels(draft)
+    if not rl or not dl:
+        return []
+    r_sorted, d_sorted = sorted(rl), sorted(dl)
+    lowered = d_sorted[0][0] < r_sorted[0][0] or (
+        len(rl) == len(dl) and any(d[0] < r[0] for r, d in zip(r_sorted, d_sorted)))
+    raised = len(rl) == len(dl) and any(d[0] > r[0] for r, d in zip(r_sorted, d_sorted))
+    if lowered:
+        r_word = next((r[1] for r in r_sorted if r[1] not in {d[1] for d in dl}), r_sorted[0][1])
+        d_word = d_sorted[0][1]
+        return [_make("modality.softened" if polarity > 0 else "modality.strengthened", r_word, d_word)]
+    if raised:
+        r_word = r_sorted[0][1]
+        d_word = next((d[1] for d in d_sorted if d[1] not in {r[1] for r in rl}), d_sorted[-1][1])
+        return [_make("modality.strengthened" if polarity > 0 else "modality.softened", r_word, d_word)]
+    return []
+
+
+def _urgency(text: str) -> tuple[int, str]:
+    best = (0, "")
+    for word, rank in URGENT.items():
+        if word in text and rank > best[0]:
+            best = (rank, word)
+    return best
+
+
+def _deadline_days(text: str) -> list[int]:
+    return [int(n) * UNIT_DAYS[u] for n, u in DEADLINE_RE.findall(text)]
+
+
+def _deadline(ref: str, draft: str, polarity: int) -> list[Reason]:
+    out = []
+    (r_rank, r_word), (d_rank, d_word) = _urgency(ref), _urgency(draft)
+    r_days, d_days = _deadline_days(ref), _deadline_days(draft)
+    if r_rank and d_rank < r_rank and not (d_days and not r_days and min(d_days) <= 1):
+        out.append(_make("deadline.loosened", r_word, d_word or _new_words(draft, ref, 12)))
+    elif d_rank > r_rank and r_rank:
+        out.append(_make("deadline.tightened", r_word, d_word))
+    if r_days and d_days and max(d_days) > max(r_days):
+        out.append(_make("deadline.loosened", _m(DEADLINE_RE, ref), _m(DEADLINE_RE, draft)))
+    elif r_days and d_days and max(d_days) < max(r_days):
+        out.append(_make("deadline.tightened", _m(DEADLINE_RE, ref), _m(DEADLINE_RE, draft)))
+    elif not r_days and d_days and re.search(r"時に|時は|とき", ref) and re.search(r"後\d+(日|週間|月)以内", draft):
+        out.append(_make("deadline.loosened", _m(re.compile(r"\w{0,6}時に"), ref), _m(DEADLINE_RE, draft)))
+    if PRIOR_RE.search(ref) and not PRIOR_RE.search(draft):
+        out.append(_make("deadline.loosened", _m(PRIOR_RE, ref), ""))
+    return out
+
+
+def _m(rx: re.Pattern, text: str) -> str:
+    m = rx.search(text)
+    return m.group(0) if m else ""
+
+
+def _new_words(draft: str, ref: str, width: int) -> str:
+    sm = difflib.SequenceMatcher(None, ref, draft, autojunk=False)
+    for op, _i1, _i2, j1, j2 in sm.get_opcodes():
+        if op in ("insert", "replace") and j2 - j1 >= 2:
+            return draft[j1:j2][:width]
+    return ""
+
+
+def _minimum(ref: str, draft: str, polarity: int) -> list[Reason]:
+    out = []
+    r_min = [int(n) * UNIT_DAYS[u] for n, u in MINIMUM_RE.findall(ref)]
+    d_min = [int(n) * UNIT_DAYS[u] for n, u in MINIMUM_RE.findall(draft)]
+    if r_min and d_min and min(d_min) < min(r_min):
+        out.append(_make("minimum.lowered", _m(MINIMUM_RE, ref), _m(MINIMUM_RE, draft)))
+    elif r_min and d_min and min(d_min) > min(r_min):
+        out.append(_make("minimum.raised", _m(MINIMUM_RE, ref), _m(MINIMUM_RE, draft)))
+    r_freq = [int(c) * 365 / (int(n) * UNIT_DAYS[u]) for n, u, c in FREQUENCY_RE.findall(ref)]
+    d_freq = [int(c) * 365 / (int(n) * UNIT_DAYS[u]) for n, u, c in FREQUENCY_RE.findall(draft)]
+    if r_freq and (not d_freq or min(d_freq) < min(r_freq)):
+        out.append(_make("minimum.lowered", _m(FREQUENCY_RE, ref), _m(FREQUENCY_RE, draft)))
+    elif r_freq and d_freq and min(d_freq) > min(r_freq):
+        out.append(_make("minimum.raised", _m(FREQUENCY_RE, ref), _m(FREQUENCY_RE, draft)))
+    if "少なくとも" in ref and "少なくとも" not in draft and not any(r.rule == "minimum.lowered" for r in out):
+        out.append(_make("minimum.lowered", "少なくとも", ""))
+    return out
+
+
+def _survival(ref: str, draft: str, polarity: int) -> list[Reason]:
+    if SURVIVAL_RE.search(ref) and not SURVIVAL_RE.search(draft):
+        return [_make("survival.dropped", _m(SURVIVAL_RE, ref), "")]
+    return []
+
+
+def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
+    r_app, d_app = APPROVAL_RE.findall(ref), APPROVAL_RE.findall(draft)
+    if len(d_app) < len(r_app) and len(WEAK_CONTROL_RE.findall(draft)) > len(WEAK_CONTROL_RE.findall(ref)):
+        new_weak = [w for w in WEAK_CONTROL_RE.findall(draft) if w not in WEAK_CONTROL_RE.findall(ref)]
+        return [_make("approval.downgraded", r_app[0], new_weak[0] if new_weak else "")]
+    return []
+
+
+def _oversight(ref: str, draft: str, polarity: int) -> list[Reason]:
+    if ONSITE_RE.search(ref) and not ONSITE_RE.search(draft) and PAPER_RE.search(draft):
+        return [_make("oversight.downgraded", _m(ONSITE_RE, ref), _m(PAPER_RE, draft))]
+    if "証明書" in ref and "証明書" not in draft:
+        return [_make("oversight.downgraded", "証明書", _m(PAPER_RE, draft))]
+    return []
+
+
+def _care(ref: str, draft: str, polarity: int) -> list[Reason]:
+    if CARE_RE.search(ref) and not CARE_RE.search(draft):
+        return [_make("care.lowered", _m(CARE_RE, ref), _new_words(draft, ref, 20))]
+    return []
+
+
+def _liability(ref: str, draft: str, polarity: int) -> list[Reason]:
+    added = [w for w in LIABILITY_LIMIT_RE.findall(draft) if w not in LIABILITY_LIMIT_RE.findall(ref)]
+    if added and polarity > 0:
+        return [_make("liability.limited", "", added[0])]
+    return []
+
+
+# ------------------------------------------------------------------ layer 2: edits and polarity
+
+
+@dataclass
+class Edit:
+    ref_tokens: list[Token]
+    draft_tokens: list[Token]
+    ref_start: int  # character offset in the reference text where the edit sits
+
+    @property
+    def ref_words(self) -> str:
+        return "".join(t.surface for t in self.ref_tokens)
+
+    @property
+    def draft_words(self) -> str:
+        return "".join(t.surface for t in self.draft_tokens)
+
+
+def word_edits(ref: str, draft: str) -> list[Edit]:
+    """Token-level diff on normalised forms, punctuation ignored, neighbours merged."""
+    rt = [t for t in tokens(ref) if not t.is_punct]
+    dt = [t for t in tokens(draft) if not t.is_punct]
+    offsets, pos = [], 0
+    for t in rt:
+        pos = ref.find(t.surface, pos)
+        offsets.append(max(pos, 0))
+        pos += len(t.surface)
+    sm = difflib.SequenceMatcher(None, [t.norm for t in rt], [t.norm for t in dt], autojunk=False)
+    edits: list[Edit] = []
+    last_i2 = last_j2 = -10
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        start = offsets[i1] if i1 < len(offsets) else len(ref)
+        if edits and i1 - last_i2 <= 1 and j1 - last_j2 <= 1:
+            prev = edits[-1]  # a one-token gap: one edit, not two
+            prev.ref_tokens += rt[last_i2:i2]
+            prev.draft_tokens += dt[last_j2:j2]
+        else:
+            edits.append(Edit(rt[i1:i2], dt[j1:j2], start))
+        last_i2, last_j2 = i2, j2
+    return [e for e in edits if not _editorial(e)]
+
+
+def _editorial(edit: Edit) -> bool:
+    toks = edit.ref_tokens + edit.draft_tokens
+    if all(t.pos in FUNCTION_POS or t.norm in ("〓", "等") for t in toks):
+        return True
+    # the same words in another order or split differently
+    return Counter(_content(edit.ref_tokens)) == Counter(_content(edit.draft_tokens))
+
+
+def _content(toks: list[Token]) -> list[str]:
+    return [c for t in toks if t.pos not in FUNCTION_POS for c in t.norm]
+
+
+def exception_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the reference text that are exceptions to its duty."""
+    spans = []
+    for m in re.finditer(r"ただし[^。]*。?", text):
+        spans.append((m.start(), m.end()))
+    for m in re.finditer(r"(を除き|を除いて|を除く|除き)", text):
+        start = max(text.rfind("、", 0, m.start()), text.rfind("。", 0, m.start()), -1) + 1
+        spans.append((start, m.end()))
+    for m in re.finditer(r"可能な限り|原則として|必要に応じて?|必要があると認めるときは", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _coverage(words: str, inserted: bool) -> int:
+    """+1 when the edit widens what the clause covers, −1 when it narrows it."""
+    limiter = bool(LIMITER_RE.search(words)) and not INTENSIFIER_RE.search(words)
+    if inserted:
+        return -1 if limiter else +1
+    return +1 if limiter else -1
+
+
+def analyse_edits(ref: str, draft: str, polarity: int, explained: set[str]) -> list[Reason]:
+    if _plain(ref) == _plain(draft):
+        return []
+    spans = exception_spans(ref)
+    out = []
+    reordered = Counter(_content(list(tokens(ref)))) == Counter(_content(list(tokens(draft))))
+    if reordered:
+        return []
+    for edit in word_edits(ref, draft):
+        out.extend(_judge_edit(edit, spans, polarity, explained))
+    return out
+
+
+def _judge_edit(edit: Edit, spans, polarity: int, explained: set[str]) -> list[Reason]:
+    rw, dw = edit.ref_words, edit.draft_words
+    if _party_shift(edit):
+        return [_make("party.shifted", rw, dw)]
+    if _negation_flip(edit):
+        return [_make("negation.flipped", rw, dw)]
+    end = edit.ref_start + len(rw)
+    inside = next((s for s in spans if s[0] <= edit.ref_start and end <= s[1] + 1), None)
+    local = -polarity if inside else polarity
+    deleted_core = bool(EXCEPTION_CORE_RE.search(rw)) and not EXCEPTION_CORE_RE.search(dw)
+    cov = 0
+    if rw:
+        cov += _coverage(rw, inserted=False) if not (inside and deleted_core) else -1
+    if dw:
+        cov += _coverage(dw, inserted=True)
+    effect = cov * local
+    if rw and dw and cov == 0:
+        return [_make("content.changed", rw, dw)]
+    if effect < 0:
+        if dw and not rw and EXCEPTION_CORE_RE.search(dw) or (dw and LIMITER_RE.search(dw) and not rw):
+            name = "exception.added" if not re.search(r"容易|のみ|いずれにも", dw) else "scope.narrowed"
+        elif inside and not deleted_core:
+            name = "exception.widened"
+        elif rw and not dw:
+            name = "content.deleted"
+        else:
+            name = "scope.narrowed"
+        return [_make(name, rw, dw)]
+    if effect > 0:
+        if inside and deleted_core:
+            return [_make("exception.removed", rw, dw)]
+        return [_make("content.added" if dw else "scope.broadened", rw, dw)]
+    return [_make("content.changed", rw, dw)]
+
+
+def _party_shift(edit: Edit) -> bool:
+    r = [t.norm for t in edit.ref_tokens if t.norm in ("甲", "乙")]
+    d = [t.norm for t in edit.draft_tokens if t.norm in ("甲", "乙")]
+    return bool(r) and bool(d) and r != d and len(r) == len(d)
+
+
+def _negation_flip(edit: Edit) -> bool:
+    neg = lambda toks: sum(1 for t in toks if t.norm in ("ない", "ず", "ぬ") and t.pos == "助動詞")  # noqa: E731
+    return neg(edit.ref_tokens) != neg(edit.draft_tokens) and not re.search(
+        r"なければ|努め|できる|ものとする", edit.ref_words + edit.draft_words)
+
+
+# ------------------------------------------------------------------ items (号)
+
+
+def compare_items(ref_tree: tuple[RefItem, ...], ref_items: list[str], draft_items: list[str],
+                  parties: Parties, polarity: int, explained: set[str]) -> list[Reason]:
+    if not ref_items:
+        extra = [d for d in draft_items]
+        return [_make("item.added", "", _clip(d)) for d in extra] if extra else []
+    rc = [canon(t) for t in ref_items]
+    dc = [canon(t, parties) for t in draft_items]
+    pairs = _pair_items(rc, dc)
+    out: list[Reason] = []
+    for i, j in pairs:
+        if j is None:
+            name = "item.deleted" if polarity > 0 else "exception.removed"
+            out.append(_make(name, _clip(ref_items[i]), ""))
+        elif rc[i] != dc[j]:
+            out.extend(analyse_edits(canon(ref_items[i], keep_punct=True),
+                                     canon(draft_items[j], parties, keep_punct=True), polarity, explained))
+    used = {j for _, j in pairs if j is not None}
+    for j, text in enumerate(draft_items):
+        if j not in used:
+            out.append(_make("item.added", "", _clip(text)))
+    return out
+
+
+def _pair_items(rc: list[str], dc: list[str]) -> list[tuple[int, int | None]]:
+    scored = sorted(((fuzz.ratio(r, d), i, j) for i, r in enumerate(rc) for j, d in enumerate(dc)), reverse=True)
+    pair: dict[int, int] = {}
+    used: set[int] = set()
+    for score, i, j in scored:
+        if score < 55 or i in pair or j in used:
+            continue
+        pair[i] = j
+        used.add(j)
+    return [(i, pair.get(i)) for i in range(len(rc))]
+
+
+def _clip(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

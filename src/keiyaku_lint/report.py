@@ -1,0 +1,187 @@
+"""Report: DocResults -> console, JSON (the eval contract), CSV rows.
+
+Formatting lives here only; the checker never prints.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from . import __version__
+from .audit import SEVERITY, DocResult, Finding
+from .reference import Reference
+
+STATUS_JA = {"ok": "問題なし", "altered": "変更", "weakened": "弱化", "missing": "欠落",
+             "accepted": "承認済み", "error": "エラー"}
+STATUS_STYLE = {"ok": "green", "altered": "yellow", "weakened": "bold red", "missing": "bold magenta",
+                "accepted": "cyan", "error": "bold red"}
+
+# Detail CSV columns, in a fixed order (Japanese headers by default, English keys with --lang en).
+CSV_COLUMNS = [
+    ("file", "ファイル"), ("clause_id", "条項ID"), ("title", "見出し"), ("status", "判定"),
+    ("status_label", "判定（表示）"), ("rules", "ルールID"), ("message", "理由"), ("part", "部"),
+    ("article", "条"), ("paragraph", "項"), ("page", "ページ"), ("similarity", "類似度"),
+    ("reference_excerpt", "基準の文言"), ("draft_excerpt", "契約書の文言"),
+]
+SUMMARY_COLUMNS = [
+    ("file", "ファイル"), ("ok", "問題なし"), ("altered", "変更"), ("weakened", "弱化"),
+    ("missing", "欠落"), ("accepted", "承認済み"), ("extras", "追加条項"), ("worst", "最も重い判定"),
+    ("error", "エラー"),
+]
+
+
+def status_label(status: str, lang: str) -> str:
+    return STATUS_JA.get(status, status) if lang == "ja" else status
+
+
+def clause_title(f: Finding) -> str:
+    return f.clause.heading
+
+
+def finding_json(f: Finding, lang: str) -> dict:
+    loc = f.location.as_dict() if f.location else None
+    return {
+        "clause_id": f.clause_id,
+        "status": f.status,
+        "title": clause_title(f),
+        "location": loc,
+        "similarity": f.similarity,
+        "reasons": [{"rule": r.rule, "code": r.code, "message": r.message(lang),
+                     "reference_words": r.ref_words, "draft_words": r.draft_words} for r in f.reasons],
+        "reference_text": f.clause.full_text,
+        "found_text": f.found_text,
+        **({"accepted_reason": f.accepted_reason} if f.accepted_reason else {}),
+    }
+
+
+def document_json(doc: DocResult, lang: str = "ja") -> dict:
+    return {
+        "path": doc.path,
+        "error": doc.error,
+        "findings": [finding_json(f, lang) for f in doc.findings],
+        "extras": [{"location": e.location.as_dict(), "text": e.text, "overrides": e.overrides}
+                   for e in doc.extras],
+        "summary": {**doc.counts(), "worst": doc.worst},
+    }
+
+
+def to_json(results: Iterable[DocResult], ref: Reference, lang: str = "ja") -> dict:
+    return {
+        "tool": "keiyaku-lint",
+        "version": __version__,
+        "reference": {"id": ref.id, "title": ref.title},
+        "documents": [document_json(d, lang) for d in results],
+    }
+
+
+# ------------------------------------------------------------------ CSV rows
+
+
+def _excerpt(text: str, width: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def detail_rows(doc: DocResult, lang: str = "ja") -> list[dict]:
+    if doc.error:
+        return [{"file": doc.path, "clause_id": "", "title": "", "status": "error",
+                 "status_label": status_label("error", lang), "rules": "", "message": doc.error,
+                 "part": "", "article": "", "paragraph": "", "page": "", "similarity": "",
+                 "reference_excerpt": "", "draft_excerpt": ""}]
+    rows = []
+    for f in doc.findings:
+        loc = f.location
+        rows.append({
+            "file": doc.path, "clause_id": f.clause_id, "title": clause_title(f), "status": f.status,
+            "status_label": status_label(f.status, lang),
+            "rules": " ".join(r.code for r in f.reasons),
+            "message": " / ".join(r.message(lang) for r in f.reasons) or f.accepted_reason,
+            "part": loc.part if loc else "", "article": loc.article if loc else "",
+            "paragraph": loc.paragraph if loc else "", "page": (loc.page or "") if loc else "",
+            "similarity": f.similarity, "reference_excerpt": _excerpt(f.clause.full_text),
+            "draft_excerpt": _excerpt(f.found_text),
+        })
+    return rows
+
+
+def summary_row(doc: DocResult) -> dict:
+    counts = doc.counts() if not doc.error else {s: 0 for s in ("ok", "altered", "weakened", "missing", "accepted")}
+    return {"file": doc.path, **counts, "extras": len(doc.extras), "worst": doc.worst, "error": doc.error or ""}
+
+
+def headers(columns: list[tuple[str, str]], lang: str) -> list[str]:
+    return [en if lang == "en" else ja for en, ja in columns]
+
+
+# ------------------------------------------------------------------ console
+
+
+def inline_diff(ref: str, found: str) -> list[tuple[str, str]]:
+    """(style, text) segments: deleted words red, inserted words green."""
+    sm = difflib.SequenceMatcher(None, ref, found, autojunk=False)
+    out = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            seg = ref[i1:i2]
+            out.append(("", seg if len(seg) <= 24 else seg[:10] + "…" + seg[-10:]))
+        if op in ("delete", "replace"):
+            out.append(("red strike", ref[i1:i2]))
+        if op in ("insert", "replace"):
+            out.append(("green underline", found[j1:j2]))
+    return out
+
+
+def print_console(results: list[DocResult], ref: Reference, lang: str = "ja", verbose: bool = False,
+                  console=None) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = console or Console()
+    for doc in results:
+        console.print(Text(doc.path, style="bold"))
+        if doc.error:
+            console.print(Text(f"  {status_label('error', lang)}: {doc.error}", style="bold red"))
+            continue
+        counts = doc.counts()
+        summary = "  " + "  ".join(f"{status_label(s, lang)} {counts[s]}" for s in
+                                   ("missing", "weakened", "altered", "ok", "accepted") if counts.get(s) or s == "ok")
+        summary += f"  ({ref.id}, {len(doc.findings)} {'条項' if lang == 'ja' else 'clauses'})"
+        console.print(summary)
+        order = sorted(doc.findings, key=lambda f: -SEVERITY[f.status])
+        for f in order:
+            if f.status == "ok" and not verbose:
+                continue
+            _print_finding(console, f, lang)
+        for extra in doc.extras:
+            if extra.overrides or verbose:
+                tag = "追加条項" if lang == "ja" else "extra"
+                target = f" → {extra.overrides}" if extra.overrides else ""
+                console.print(Text(f"  [{tag}{target}] {extra.location.part} {extra.location.article} "
+                                   f"第{extra.location.paragraph}項: {_excerpt(extra.text, 70)}", style="yellow"))
+
+
+def _where(f: Finding, lang: str) -> str:
+    if not f.location:
+        return "（該当なし）" if lang == "ja" else "(not found)"
+    loc = f.location
+    para = f"第{loc.paragraph}項" if lang == "ja" else f"para {loc.paragraph}"
+    page = f" p.{loc.page}" if loc.page else ""
+    return f"{loc.part} {loc.article} {para}{page}"
+
+
+def _print_finding(console, f: Finding, lang: str) -> None:
+    from rich.text import Text
+
+    head = Text("  ")
+    head.append(f"{status_label(f.status, lang):<4}", style=STATUS_STYLE.get(f.status, ""))
+    head.append(f" {f.clause_id} （{f.clause.heading}）  {_where(f, lang)}")
+    console.print(head)
+    for r in f.reasons:
+        console.print(Text(f"      {r.code} {r.message(lang)}"))
+    if f.accepted_reason:
+        console.print(Text(f"      {f.accepted_reason}", style="cyan"))
+    if f.status in ("altered", "weakened") and f.found_text:
+        line = Text("      ")
+        for style, seg in inline_diff(" ".join(f.clause.full_text.split()), " ".join(f.found_text.split())):
+            line.append(seg, style=style)
+        console.print(line)
