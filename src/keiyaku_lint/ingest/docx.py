@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import BrokenDocxError, EmptyFileError, TooLargeError
 from ..models import Line, SourceDoc
-from .clean import FW_SPACE, normalize_spacing, starts_new_unit
+from .clean import FW_SPACE, leading_marker, normalize_spacing, starts_new_unit
 from .numbering import W, Numbering, q, val
 
 MAX_UNZIPPED = 1024 * 1024 * 1024  # guard against zip bombs (a real contract is a few MB)
@@ -179,7 +179,9 @@ class _BodyReader:
             if not clean:
                 continue
             if merged and not starts_new_unit(clean):
-                merged[-1] = (normalize_spacing(merged[-1][0] + clean), merged[-1][1])
+                prev = merged[-1][0]
+                gap = FW_SPACE if leading_marker(prev) == prev else ""  # 「第1条<br>乙は」
+                merged[-1] = (normalize_spacing(prev + gap + clean), merged[-1][1])
             else:
                 merged.append((clean, page_at_start))
         for text, page in merged:
