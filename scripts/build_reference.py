@@ -86,6 +86,16 @@ def _find(lines, pred, start=0, what=""):
     raise SeedFormatError(f"not found in seed: {what}")
 
 
+# Polarity toward protection, a property of the standard itself: a clause is +1 when
+# its words carry protection (deleting them weakens it) and -1 when the clause is an
+# exclusion or a concession to 乙 (deleting its words makes the contract stricter).
+# The judge reads it; see src/keiyaku_lint/judge.py.
+POLARITY = {
+    "tokki-14-1": "exclusion: lists information that is not treated as 機密情報",
+    "kisai-4-3": "concession to 乙: 甲 negotiates a reduction of the damages",
+}
+
+
 def new_item(label: str, text: str) -> dict:
     return {"label": label, "text": text, "items": []}
 
@@ -285,9 +295,15 @@ def build(seed_text: str) -> dict:
             {"id": "kisai", "title": kisai_title, "label": "別添1", "location": "body"},
             {"id": "tokki", "title": tokki_title, "label": "別添2", "location": "annex"},
         ],
-        "clauses": tokki.clauses + kisai.clauses,
+        "clauses": [_with_polarity(c) for c in tokki.clauses + kisai.clauses],
         "notes": kisai.notes + tokki.notes,
     }
+
+
+def _with_polarity(clause: dict) -> dict:
+    if clause["id"] in POLARITY:
+        clause = {**clause, "polarity": -1, "role": POLARITY[clause["id"]]}
+    return clause
 
 
 def dumps(data: dict) -> str:

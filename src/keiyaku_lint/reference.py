@@ -54,6 +54,8 @@ class RefClause:
     heading: str  # 見出し without the brackets: "安全管理措置"
     text: str  # the paragraph's own sentences, without 条/項 numbers or 見出し
     items: tuple[RefItem, ...] = ()
+    polarity: int = 1  # -1: the clause is an exclusion or a concession (see build_reference.py)
+    role: str = ""
 
     def walk_items(self) -> Iterator[RefItem]:
         for it in self.items:
@@ -173,6 +175,13 @@ def _items(ck: _Checker, raw: list, where: str) -> tuple[RefItem, ...]:
     return tuple(out)
 
 
+def _polarity(ck: "_Checker", r: dict, where: str) -> int:
+    value = ck.get(r, "polarity", where, int, optional=True, default=1)
+    if value not in (1, -1):
+        ck.fail(f"{where}.polarity", f"must be 1 or -1, got {value}")
+    return value
+
+
 def reference_from_dict(data: Any, path: str = "<reference>") -> Reference:
     """Validate a parsed reference file; ReferenceFormatError names the first bad field."""
     ck = _Checker(path)
@@ -218,6 +227,8 @@ def reference_from_dict(data: Any, path: str = "<reference>") -> Reference:
             heading=ck.get(r, "heading", w, str),
             text=ck.get(r, "text", w, str),
             items=_items(ck, ck.get(r, "items", w, list, optional=True, default=[]), f"{w}.items"),
+            polarity=_polarity(ck, r, w),
+            role=ck.get(r, "role", w, str, optional=True, default=""),
         ))
 
     notes = []
