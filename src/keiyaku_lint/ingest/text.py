@@ -76,7 +76,7 @@ def strip_markdown_line(line: str) -> str | None:
     line = _BULLET.sub("", line)
     if line.lstrip().startswith("|"):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        line = " ".join(c for c in cells if c)
+        line = "\u3000".join(c for c in cells if c)  # full-width: survives the spacing cleaner
     line = _IMAGE.sub(r"\1", line)
     line = _LINK.sub(r"\1", line)
     line = _CODE.sub(r"\1", line)
