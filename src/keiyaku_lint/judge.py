@@ -98,14 +98,23 @@ PAPER_RE = re.compile(r"書面|報告|自己点検|自ら点検|チェック|確
 CARE_RE = re.compile(r"善良な(る)?管理者の注意")
 LIABILITY_LIMIT_RE = re.compile(r"上限|限度|を超えない|故意又は重大な過失|重大な過失|に限り賠償|立証")
 
-# Words that limit what they qualify (inserting one narrows, deleting one widens) …
-LIMITER_RE = re.compile(
-    r"場合|とき|限り|範囲|程度|容易|のみ|必要に応じ|原則|可能な|合理的|最小限|事由|故意|過失|支障|都合"
-    r"|判断|認める|ただし|除|かかわらず|上限|限度|相当の|いずれにも|おそれ|必要な|要する|一部")
-# … unless they are the procedural words that add a duty (a form, a report, a deadline).
+# What an edited span does to the coverage of what it touches. Inserting any of these
+# narrows; deleting a softener or a condition widens, deleting a constraint narrows.
+SOFTENER_RE = re.compile(r"可能な限り|できる限り|なるべく|必要に応じ|原則として|適宜|努めて|必要があると認め"
+                         r"|支障のない|合理的な範囲|業務上(の)?必要|業務の遂行上必要|必要な場合|やむを得ない|差し支え")
+CONDITION_RE = re.compile(r"場合|とき|により|によって|において|に基づ|事由|故意|過失|重大|重要|著しい|相当の"
+                          r"|期間中|いずれにも|おそれ|要する|ただし|除|かかわらず|上限|限度")
+CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|最小限|手段|程度|のうち|に関するもの|一部|特定の")
+# Procedural words that add a duty (a form, a report, a deadline): content, never a limit.
 INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
     r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号")
+# Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
+SOFT_DUTY_RE = re.compile(r"周知|伝え|求め|依頼|要請|働きかけ|注意し|参考|配慮|努め|促す|指導")
+STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|てはならない")
+PROHIBITION_RE = re.compile(r"てはならない|ではならない")
+XREF_COUNT_RE = re.compile(r"前([0-9]*)項")
+DEFINITION_RE = re.compile(r"[（(][^（）()]*?(もの|をいう)[）)]|[^、。]*?と定義する")
 # Markers that open an exception inside a reference sentence.
 EXCEPTION_CORE_RE = re.compile(r"ただし|この限りでない|を除き|を除いて|を除く|除き|可能な限り|原則として|必要に応じ")
 FUNCTION_POS = {"助詞", "補助記号", "空白", "接頭辞"}
@@ -160,7 +169,8 @@ def _dedupe(reasons: list[Reason]) -> list[Reason]:
 
 def detect_whole_clause(ref: str, draft: str, polarity: int) -> list[Reason]:
     out: list[Reason] = []
-    for detector in (_modality, _deadline, _minimum, _survival, _approval, _oversight, _care, _liability):
+    for detector in (_modality, _soft_duty, _deadline, _minimum, _survival, _approval, _oversight, _care,
+                     _liability, _xref_scope):
         out.extend(detector(ref, draft, polarity))
     return out
 
@@ -254,14 +264,44 @@ def _minimum(ref: str, draft: str, polarity: int) -> list[Reason]:
 def _survival(ref: str, draft: str, polarity: int) -> list[Reason]:
     if SURVIVAL_RE.search(ref) and not SURVIVAL_RE.search(draft):
         return [_make("survival.dropped", _m(SURVIVAL_RE, ref), "")]
+    limited = re.search(r"後\d+(年|月|日|週間)間?(は|に限り|を経過)", draft)
+    if SURVIVAL_RE.search(ref) and limited and not re.search(r"後\d+(年|月|日)", ref):
+        return [_make("survival.dropped", _m(SURVIVAL_RE, ref), limited.group(0))]
     return []
 
 
+def _outside_exceptions(rx: re.Pattern, text: str) -> list[str]:
+    spans = exception_spans(text)
+    return [m.group(0) for m in rx.finditer(text)
+            if not any(s <= m.start() < e for s, e in spans)]
+
+
 def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
-    r_app, d_app = APPROVAL_RE.findall(ref), APPROVAL_RE.findall(draft)
-    if len(d_app) < len(r_app) and len(WEAK_CONTROL_RE.findall(draft)) > len(WEAK_CONTROL_RE.findall(ref)):
-        new_weak = [w for w in WEAK_CONTROL_RE.findall(draft) if w not in WEAK_CONTROL_RE.findall(ref)]
-        return [_make("approval.downgraded", r_app[0], new_weak[0] if new_weak else "")]
+    """An approval, a restriction or a prohibition of the duty itself (not of an
+    exception to it) replaced by a notice, a consultation or nothing."""
+    r_ctl = _outside_exceptions(STRONG_CONTROL_RE, ref)
+    d_ctl = _outside_exceptions(STRONG_CONTROL_RE, draft)
+    if len(d_ctl) >= len(r_ctl) or polarity < 0:
+        return []
+    lost = next((w for w in r_ctl if r_ctl.count(w) > d_ctl.count(w)), r_ctl[0])
+    new_weak = [w for w in WEAK_CONTROL_RE.findall(draft) if w not in WEAK_CONTROL_RE.findall(ref)]
+    name = "negation.flipped" if PROHIBITION_RE.search(lost) else "approval.downgraded"
+    return [_make(name, lost, new_weak[0] if new_weak else "")]
+
+
+def _soft_duty(ref: str, draft: str, polarity: int) -> list[Reason]:
+    added = [w for w in SOFT_DUTY_RE.findall(draft) if SOFT_DUTY_RE.findall(draft).count(w) > SOFT_DUTY_RE.findall(ref).count(w)]
+    if added:
+        return [_make("modality.softened" if polarity > 0 else "modality.strengthened", "", added[0])]
+    return []
+
+
+def _xref_scope(ref: str, draft: str, polarity: int) -> list[Reason]:
+    """前２項 → 前項 refers to fewer paragraphs (a renumbering only ever adds)."""
+    r = [int(n or 1) for n in XREF_COUNT_RE.findall(ref)]
+    d = [int(n or 1) for n in XREF_COUNT_RE.findall(draft)]
+    if r and d and len(r) == len(d) and sum(d) < sum(r):
+        return [_make("scope.narrowed", _m(XREF_COUNT_RE, ref), _m(XREF_COUNT_RE, draft))]
     return []
 
 
@@ -355,28 +395,48 @@ def exception_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _coverage(words: str, inserted: bool) -> int:
-    """+1 when the edit widens what the clause covers, −1 when it narrows it."""
-    limiter = bool(LIMITER_RE.search(words)) and not INTENSIFIER_RE.search(words)
+def span_kind(words: str) -> str:
+    """softener | condition | constraint | content, judged on a short span or on how a
+    long span ends (「…場合は」 is a condition however long)."""
+    probe = words if len(words) <= 20 else words[-8:]
+    if SOFTENER_RE.search(words if len(words) <= 30 else probe):
+        return "softener"
+    if INTENSIFIER_RE.search(probe) and len(words) <= 20:
+        return "content"
+    if CONSTRAINT_RE.search(probe):
+        return "constraint"
+    if CONDITION_RE.search(probe):
+        return "condition"
+    return "content"
+
+
+def _coverage(words: str, inserted: bool, in_definition: bool = False) -> int:
+    """+1 when the edit widens what the clause covers or requires, −1 when it narrows it."""
+    kind = span_kind(words)
     if inserted:
-        return -1 if limiter else +1
-    return +1 if limiter else -1
+        if in_definition and re.search(r"又は|若しくは|及び|並びに|含む", words):
+            return +1
+        return -1 if kind != "content" or in_definition else +1
+    if in_definition:
+        return -1 if kind == "content" or re.search(r"含む|又は|及び", words) else +1
+    return {"softener": +1, "condition": +1, "constraint": -1, "content": -1}[kind]
 
 
 def analyse_edits(ref: str, draft: str, polarity: int, explained: set[str]) -> list[Reason]:
     if _plain(ref) == _plain(draft):
         return []
     spans = exception_spans(ref)
+    definitions = [(m.start(), m.end()) for m in DEFINITION_RE.finditer(ref)]
     out = []
     reordered = Counter(_content(list(tokens(ref)))) == Counter(_content(list(tokens(draft))))
     if reordered:
         return []
     for edit in word_edits(ref, draft):
-        out.extend(_judge_edit(edit, spans, polarity, explained))
+        out.extend(_judge_edit(edit, spans, definitions, polarity, explained))
     return out
 
 
-def _judge_edit(edit: Edit, spans, polarity: int, explained: set[str]) -> list[Reason]:
+def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[str]) -> list[Reason]:
     rw, dw = edit.ref_words, edit.draft_words
     if _party_shift(edit):
         return [_make("party.shifted", rw, dw)]
@@ -386,16 +446,17 @@ def _judge_edit(edit: Edit, spans, polarity: int, explained: set[str]) -> list[R
     inside = next((s for s in spans if s[0] <= edit.ref_start and end <= s[1] + 1), None)
     local = -polarity if inside else polarity
     deleted_core = bool(EXCEPTION_CORE_RE.search(rw)) and not EXCEPTION_CORE_RE.search(dw)
+    in_def = any(s <= edit.ref_start and end <= e + 1 for s, e in definitions)
     cov = 0
     if rw:
-        cov += _coverage(rw, inserted=False) if not (inside and deleted_core) else -1
+        cov += _coverage(rw, inserted=False, in_definition=in_def) if not (inside and deleted_core) else -1
     if dw:
-        cov += _coverage(dw, inserted=True)
+        cov += _coverage(dw, inserted=True, in_definition=in_def)
     effect = cov * local
     if rw and dw and cov == 0:
         return [_make("content.changed", rw, dw)]
     if effect < 0:
-        if dw and not rw and EXCEPTION_CORE_RE.search(dw) or (dw and LIMITER_RE.search(dw) and not rw):
+        if dw and not rw and span_kind(dw) != "content":
             name = "exception.added" if not re.search(r"容易|のみ|いずれにも", dw) else "scope.narrowed"
         elif inside and not deleted_core:
             name = "exception.widened"

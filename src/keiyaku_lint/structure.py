@@ -127,7 +127,7 @@ INLINE_HEADING_RE = re.compile(rf"^{SP}*[（(]([^（）()。]{{1,30}})[）)]")
 PART_RE = re.compile(r"^(別添|別記|別紙|別表|\(?（?別紙様式|（?\(?様式)\s*([0-9０-９一二三四五六七八九十]*)")
 # The 末文 and the date/signature block close the last article of a body.
 CLOSING_RE = re.compile(r"^((令和|平成|昭和)[ \u30000-9０-９元]*年|.{0,20}(証として|証するため)|.{0,10}記名押印)")
-NOTE_RE = re.compile(r"^(※|注[0-9０-９]*(?=[\s\u3000「]|$)|（注）|\(注\))")
+NOTE_RE = re.compile(r"^(※|注[0-9０-９]+|注(?=[\s\u3000「]|$)|（注）|\(注\))")
 SENTENCE_END = "。）)」』"
 LEAD_IN_RE = re.compile(r"(次の各号|次に掲げる|次のいずれか|次のとおり|以下の各号|各号の|[:：])")
 
@@ -195,6 +195,7 @@ class _Builder:
         self.item_stack: list[tuple[str, int, Item]] = []  # (family, value, item)
         self.in_note = False
         self.last_line: Line | None = None
+        self.next_line: Line | None = None  # one line of lookahead (a 見出し precedes 第N条)
         self.path = path
 
     # -- current containers
@@ -362,10 +363,14 @@ class _Builder:
         m = HEADING_RE.match(text)
         if not m:
             return False
-        if not self.current_text_ends_sentence() and self.article is not None:
+        if not self.current_text_ends_sentence() and self.article is not None and not self._next_is_article():
             return False  # a wrapped parenthetical, not a 見出し
         self.pending_heading = m.group(1).strip()
         return True
+
+    def _next_is_article(self) -> bool:
+        nxt = norm_space(self.next_line.text) if self.next_line else ""
+        return bool(ARTICLE_RE.match(nxt) or ARTICLE_NO_JO_RE.match(nxt))
 
     def try_article(self, text: str, nfkc: str, line: Line) -> bool:
         m = ARTICLE_RE.match(text)
@@ -458,7 +463,10 @@ class _Builder:
         for depth in range(len(self.item_stack) - 1, -1, -1):
             fam, val, _ = self.item_stack[depth]
             if fam == family:
-                return depth if value == val + 1 else None
+                # a deleted item leaves a gap when the draft was not renumbered
+                return depth if val < value <= val + 3 else None
+        if value > 1 and self.lead_in() and family != self.para_family and value <= 3:
+            return len(self.item_stack)  # the list's first item was deleted
         if value != 1 or family == self.para_family:
             if not (value == 1 and family == self.para_family and self.lead_in()):
                 return None
@@ -480,12 +488,15 @@ class _Builder:
         if value == 1:
             para = self.current_paragraph()
             return count == 0 or (count == 1 and para is not None and not para.text and not para.items)
-        return value == count + 1
+        # a deleted paragraph leaves a gap when the draft was not renumbered
+        return value == count + 1 or (count >= 1 and value == count + 2 and self.current_text_ends_sentence())
 
 
 def parse_lines(lines: Iterable[Line], path: str = "") -> DocTree:
     builder = _Builder(path)
-    for line in lines:
+    lines = list(lines)
+    for k, line in enumerate(lines):
+        builder.next_line = lines[k + 1] if k + 1 < len(lines) else None
         builder.feed(line)
     parts = [p for p in builder.parts if p.articles or p.loose or p.kind != "body"]
     return DocTree(path=path, parts=parts or [Part(kind="body")])
