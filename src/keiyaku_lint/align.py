@@ -94,7 +94,7 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
 
     owner: dict[int, str] = {}
     _assign_confident(clauses, units, sim, matches, owner)
-    _assign_merged(clauses, units, cover, matches, owner)
+    _assign_merged(clauses, units, cover, matches, owner, ref_canon)
     _assign_split(clauses, units, ref_canon, matches, owner)
     _assign_in_place(clauses, units, sim, cover, matches, owner)
     leftover = [u for u in units if u.order not in owner]
@@ -116,14 +116,19 @@ def _assign_confident(clauses, units, sim, matches, owner) -> None:
         _take(match, [units[j]], score, "best", owner)
 
 
-def _assign_merged(clauses, units, cover, matches, owner) -> None:
+def _assign_merged(clauses, units, cover, matches, owner, ref_canon) -> None:
+    """A paragraph that holds two neighbouring clauses: it covers this one and is as
+    long as both together (a short clause inside a longer one is not a merge)."""
+    ref_canon_by_id = {c.id: r for c, r in zip(clauses, ref_canon)}
     for i, clause in enumerate(clauses):
         match = matches[clause.id]
         if match.units:
             continue
         j = int(cover[i].argmax())
         other = owner.get(j)
-        if other and cover[i, j] >= SHARE and _neighbours(clause.id, other):
+        other_len = len(ref_canon_by_id[other]) if other else 0
+        long_enough = len(units[j].canon) >= 0.75 * (len(ref_canon_by_id[clause.id]) + other_len)
+        if other and cover[i, j] >= SHARE and _neighbours(clause.id, other) and long_enough:
             _take(match, [units[j]], cover[i, j], "merged", owner)
 
 

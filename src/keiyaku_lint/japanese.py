@@ -109,14 +109,16 @@ def apply_synonyms(text: str) -> str:
     return text
 
 
-def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False) -> str:
-    """Character-level comparison form of `text` (see module docstring)."""
+def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, keep_xref: bool = False) -> str:
+    """Character-level comparison form of `text` (see module docstring). `keep_xref`
+    keeps cross-references as written, for the judge's cross-reference check."""
     text = nfkc(text)
     text = _SPACE_RE.sub("", text)
     text = parties.apply(text)
     text = _kanji_numbers(text)
     text = apply_synonyms(text)
-    text = _XREF_RE.sub(_XREF_TOKEN, text)
+    if not keep_xref:
+        text = _XREF_RE.sub(_XREF_TOKEN, text)
     if not keep_punct:
         text = _PUNCT_RE.sub("", text)
     return text

@@ -101,14 +101,23 @@ LIABILITY_LIMIT_RE = re.compile(r"上限|限度|を超えない|故意又は重�
 # What an edited span does to the coverage of what it touches. Inserting any of these
 # narrows; deleting a softener or a condition widens, deleting a constraint narrows.
 SOFTENER_RE = re.compile(r"可能な限り|できる限り|なるべく|必要に応じ|原則として|適宜|努めて|必要があると認め"
-                         r"|支障のない|合理的な範囲|業務上(の)?必要|業務の遂行上必要|必要な場合|やむを得ない|差し支え")
-CONDITION_RE = re.compile(r"場合|とき|により|によって|において|に基づ|事由|故意|過失|重大|重要|著しい|相当の"
-                          r"|期間中|いずれにも|おそれ|要する|ただし|除|かかわらず|上限|限度")
-CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|最小限|手段|程度|のうち|に関するもの|一部|特定の")
+                         r"|支障のない|合理的な範囲|業務上(の)?必要|業務の遂行上必要|必要な場合|やむを得ない|差し支え"
+                         r"|適切に|適正に")
+CONDITION_RE = re.compile(r"場合|とき|により|によって|において|に基づ|事由|故意|過失|重大|重要|著しい|相当の|明らか"
+                          r"|期間中|いずれにも|おそれ|要する|ただし|除|かかわらず|上限|限度|ことなく|なく$|ずに$")
+# Limits on the contractor's own action (deleting one frees the contractor) …
+CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|最小限|手段|程度|一部|特定の")
+# … and limits on the object protected (deleting one protects more information).
+OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの")
+# Universal words: deleting one narrows twice as much as an ordinary word.
+UNIVERSAL_RE = re.compile(r"一切|全て|すべて|あらゆる|いかなる|全部")
+RESTRICTIVE_RE = re.compile(r"限定|に限る|に限り|のみ|てはならない|を除き")
 # Procedural words that add a duty (a form, a report, a deadline): content, never a limit.
 INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
     r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号")
+TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
+DISCRETION_RE = re.compile(r"乙(が|の)(必要|適当|適切)?(と)?(認め|判断)")
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
 SOFT_DUTY_RE = re.compile(r"周知|伝え|求め|依頼|要請|働きかけ|注意し|参考|配慮|努め|促す|指導")
 STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|てはならない")
@@ -141,7 +150,9 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
     draft_all = canon(draft_text + "".join(draft_items), parties, keep_punct=True)
     if _plain(ref_all) == _plain(draft_all):
         return Verdict("ok")
-    reasons = detect_whole_clause(ref_all, draft_all, polarity)
+    ref_x = canon(clause.text + "".join(it.text for it in clause.walk_items()), keep_punct=True, keep_xref=True)
+    draft_x = canon(draft_text + "".join(draft_items), parties, keep_punct=True, keep_xref=True)
+    reasons = detect_whole_clause(ref_x, draft_x, polarity)
     explained = {r.rule for r in reasons}
     reasons += analyse_edits(canon(ref_main, keep_punct=True), canon(draft_main, parties, keep_punct=True),
                              polarity, explained)
@@ -302,6 +313,9 @@ def _xref_scope(ref: str, draft: str, polarity: int) -> list[Reason]:
     d = [int(n or 1) for n in XREF_COUNT_RE.findall(draft)]
     if r and d and len(r) == len(d) and sum(d) < sum(r):
         return [_make("scope.narrowed", _m(XREF_COUNT_RE, ref), _m(XREF_COUNT_RE, draft))]
+    narrowed = re.compile(r"(前\d*項|第\d+項)第\d+号")
+    if narrowed.search(draft) and not narrowed.search(ref):
+        return [_make("scope.narrowed", "", _m(narrowed, draft))]
     return []
 
 
@@ -396,30 +410,39 @@ def exception_spans(text: str) -> list[tuple[int, int]]:
 
 
 def span_kind(words: str) -> str:
-    """softener | condition | constraint | content, judged on a short span or on how a
-    long span ends (「…場合は」 is a condition however long)."""
+    """softener | constraint | object | condition | content: judged on a short span, or
+    on how a long span ends (「…場合は」 is a condition however long)."""
     probe = words if len(words) <= 20 else words[-8:]
     if SOFTENER_RE.search(words if len(words) <= 30 else probe):
         return "softener"
-    if INTENSIFIER_RE.search(probe) and len(words) <= 20:
-        return "content"
+    if OBJECT_SCOPE_RE.search(probe):
+        return "object"
     if CONSTRAINT_RE.search(probe):
         return "constraint"
+    if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに)$", words):
+        return "condition"
+    if INTENSIFIER_RE.search(probe) and len(words) <= 20:
+        return "content"
     if CONDITION_RE.search(probe):
         return "condition"
     return "content"
 
 
-def _coverage(words: str, inserted: bool, in_definition: bool = False) -> int:
+def _coverage(words: str, inserted: bool, in_definition: bool = False, restrictive: bool = False) -> int:
     """+1 when the edit widens what the clause covers or requires, −1 when it narrows it."""
     kind = span_kind(words)
+    alternative = bool(re.search(r"又は|若しくは|その他|並びに|及び|含む", words))
     if inserted:
-        if in_definition and re.search(r"又は|若しくは|及び|並びに|含む", words):
+        if alternative and restrictive:
+            return -1  # more places / cases allowed by a restriction
+        if in_definition and alternative:
             return +1
         return -1 if kind != "content" or in_definition else +1
     if in_definition:
-        return -1 if kind == "content" or re.search(r"含む|又は|及び", words) else +1
-    return {"softener": +1, "condition": +1, "constraint": -1, "content": -1}[kind]
+        return -1 if kind == "content" or alternative else +1
+    if kind == "content" and UNIVERSAL_RE.search(words):
+        return -2
+    return {"softener": +1, "condition": +1, "object": +1, "constraint": -1, "content": -1}[kind]
 
 
 def analyse_edits(ref: str, draft: str, polarity: int, explained: set[str]) -> list[Reason]:
@@ -432,11 +455,18 @@ def analyse_edits(ref: str, draft: str, polarity: int, explained: set[str]) -> l
     if reordered:
         return []
     for edit in word_edits(ref, draft):
-        out.extend(_judge_edit(edit, spans, definitions, polarity, explained))
+        out.extend(_judge_edit(edit, spans, definitions, polarity, explained, ref))
     return out
 
 
-def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[str]) -> list[Reason]:
+def _sentence_at(text: str, pos: int) -> str:
+    start = text.rfind("。", 0, pos) + 1
+    end = text.find("。", pos)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[str],
+                ref_text: str = "") -> list[Reason]:
     rw, dw = edit.ref_words, edit.draft_words
     if _party_shift(edit):
         return [_make("party.shifted", rw, dw)]
@@ -447,11 +477,19 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
     local = -polarity if inside else polarity
     deleted_core = bool(EXCEPTION_CORE_RE.search(rw)) and not EXCEPTION_CORE_RE.search(dw)
     in_def = any(s <= edit.ref_start and end <= e + 1 for s, e in definitions)
+    if DISCRETION_RE.search(dw) and not DISCRETION_RE.search(rw):
+        return [_make("party.shifted", rw, dw)]
+    if TIME_WORD_RE.match(rw) and not dw:
+        return []  # a time word alone is the deadline detector's business
+    restrictive = bool(RESTRICTIVE_RE.search(_sentence_at(ref_text, edit.ref_start)))
     cov = 0
     if rw:
         cov += _coverage(rw, inserted=False, in_definition=in_def) if not (inside and deleted_core) else -1
     if dw:
-        cov += _coverage(dw, inserted=True, in_definition=in_def)
+        cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive)
+    if rw and dw and cov == 0 and span_kind(rw) == span_kind(dw) == "content" \
+            and len(_plain(rw)) >= 6 and len(_plain(rw)) >= 2.5 * len(_plain(dw)):
+        cov = -1  # several duties or items replaced by one short word (概要, 責任者)
     effect = cov * local
     if rw and dw and cov == 0:
         return [_make("content.changed", rw, dw)]
