@@ -17,7 +17,7 @@ from .rules.catalog import rule
 from .structure import DocTree, Item, Paragraph, parse_lines
 
 SEVERITY = {"ok": 0, "accepted": 0, "altered": 1, "weakened": 2, "missing": 3, "error": 4}
-OVERRIDE_RE = re.compile(r"にかかわらず|この限りでない|足りる|要しない|妨げない|免除")
+OVERRIDE_RE = re.compile(r"にかかわらず|この限りでない|足りる|要しない|妨げない|免除|限度|上限|を超えない")
 
 
 @dataclass

@@ -41,7 +41,7 @@ SYNONYMS: list[tuple[str, str]] = [
     ("別記", "別添"), ("別紙", "別添"),
     ("他者", "第三者"),
     ("場合には", "場合は"),
-    ("ときには", "ときは"),
+    ("ときには", "場合は"), ("ときは", "場合は"),
 ]
 
 _SPACE_RE = re.compile(r"[\s\u3000]+")
@@ -49,8 +49,11 @@ _KANJI_NUM_RE = re.compile(r"[〇一二三四五六七八九十百]+(?=[条項�
 # Cross-references that a draft renumbers to follow its own numbering: editorial.
 _XREF_RE = re.compile(
     r"(第\d+条(の\d+)?(第\d+項)?(第\d+号)?|第\d+項(第\d+号)?|第\d+号|前\d*項|前\d*条|前各号|前号|同項|同条"
-    r"|第\d+(?=に準ずる)|\d+\.(?=に準ずる)|\(\d+\)(?=の))"
+    r"|第\d+(?=に準ずる)|\d+\.(?=に準ずる)|\(\d+\)(?=の|を|に|は|から|まで|及び|又は))"
 )
+# The annex cited under whatever name the draft gives it: 別添「…特記事項」, 別記「…」,
+# 第２章（…特記事項）の規定.
+_ANNEX_CITE_RE = re.compile(r"(別添|別記|別紙|第\d+章)\d*[「『(]?([^」』)]{0,40}特記事項)[」』)]?(の規定)?")
 _XREF_TOKEN = "〓"
 _PUNCT_RE = re.compile(r"[、。，．,.・「」『』()（）\[\]［］【】:：;；\"'“”‘’]")
 
@@ -117,6 +120,7 @@ def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, ke
     text = parties.apply(text)
     text = _kanji_numbers(text)
     text = apply_synonyms(text)
+    text = _ANNEX_CITE_RE.sub(r"別添「\2」", text)
     if not keep_xref:
         text = _XREF_RE.sub(_XREF_TOKEN, text)
     if not keep_punct:
@@ -174,6 +178,8 @@ def tokens(text: str) -> tuple[Token, ...]:
         for m in tok.tokenize(chunk, mode):
             surface = m.surface()
             norm = apply_synonyms(m.normalized_form())
+            if norm in ("ず", "ぬ") and m.part_of_speech()[0] == "助動詞":
+                norm = "ない"  # してはならず / してはならない: the same negation
             if surface == _XREF_TOKEN:
                 norm = _XREF_TOKEN
             out.append(Token(surface=surface, norm=norm, pos=m.part_of_speech()[0]))

@@ -120,8 +120,9 @@ TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞な�
 DISCRETION_RE = re.compile(r"乙(が|の)(必要|適当|適切)?(と)?(認め|判断)")
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
 SOFT_DUTY_RE = re.compile(r"周知|伝え|求め|依頼|要請|働きかけ|注意し|参考|配慮|努め|促す|指導")
-STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|てはならない")
-PROHIBITION_RE = re.compile(r"てはならない|ではならない")
+STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|[てで]はならな|[てで]はならず")
+PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず")
+EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
 XREF_COUNT_RE = re.compile(r"前([0-9]*)項")
 DEFINITION_RE = re.compile(r"[（(][^（）()]*?(もの|をいう)[）)]|[^、。]*?と定義する")
 # Markers that open an exception inside a reference sentence.
@@ -290,8 +291,12 @@ def _outside_exceptions(rx: re.Pattern, text: str) -> list[str]:
 def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
     """An approval, a restriction or a prohibition of the duty itself (not of an
     exception to it) replaced by a notice, a consultation or nothing."""
-    r_ctl = _outside_exceptions(STRONG_CONTROL_RE, ref)
-    d_ctl = _outside_exceptions(STRONG_CONTROL_RE, draft)
+    if len(EXCEPTION_KEEP_RE.findall(draft)) >= len(EXCEPTION_KEEP_RE.findall(ref)):
+        # the exceptions are still there: an approval inside one is its protective part
+        r_ctl, d_ctl = STRONG_CONTROL_RE.findall(ref), STRONG_CONTROL_RE.findall(draft)
+    else:
+        r_ctl = _outside_exceptions(STRONG_CONTROL_RE, ref)
+        d_ctl = _outside_exceptions(STRONG_CONTROL_RE, draft)
     if len(d_ctl) >= len(r_ctl) or polarity < 0:
         return []
     lost = next((w for w in r_ctl if r_ctl.count(w) > d_ctl.count(w)), r_ctl[0])
@@ -384,10 +389,18 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
     return [e for e in edits if not _editorial(e)]
 
 
+EDITORIAL_NORMS = {"〓", "等", "及び", "並びに", "為る"}
+
+
 def _editorial(edit: Edit) -> bool:
     toks = edit.ref_tokens + edit.draft_tokens
-    if all(t.pos in FUNCTION_POS or t.norm in ("〓", "等") for t in toks):
+    if all(t.pos in FUNCTION_POS or t.norm in EDITORIAL_NORMS for t in toks):
         return True
+    rl, dl = _modal_levels(edit.ref_words), _modal_levels(edit.draft_words)
+    if rl and dl and sorted(x[0] for x in rl) == sorted(x[0] for x in dl):
+        rest = MODAL_RE.sub("", edit.ref_words) + MODAL_RE.sub("", edit.draft_words)
+        if not re.sub(r"[ぁ-ん]", "", rest):
+            return True  # 講じなければならない / 講ずるものとする: the same binding duty
     # the same words in another order or split differently
     return Counter(_content(edit.ref_tokens)) == Counter(_content(edit.draft_tokens))
 
@@ -431,7 +444,9 @@ def span_kind(words: str) -> str:
 def _coverage(words: str, inserted: bool, in_definition: bool = False, restrictive: bool = False) -> int:
     """+1 when the edit widens what the clause covers or requires, −1 when it narrows it."""
     kind = span_kind(words)
-    alternative = bool(re.search(r"又は|若しくは|その他|並びに|及び|含む", words))
+    if re.search(r"含む|含め", words):
+        return +1 if inserted else -1  # an inclusion: (バックアップデータを含む。)
+    alternative = bool(re.search(r"又は|若しくは|その他|並びに|及び", words))
     if inserted:
         if alternative and restrictive:
             return -1  # more places / cases allowed by a restriction
@@ -517,6 +532,8 @@ def _party_shift(edit: Edit) -> bool:
 
 
 def _negation_flip(edit: Edit) -> bool:
+    if len(edit.ref_tokens) > 8 or len(edit.draft_tokens) > 8:
+        return False  # a rewritten passage, not a flipped word
     neg = lambda toks: sum(1 for t in toks if t.norm in ("ない", "ず", "ぬ") and t.pos == "助動詞")  # noqa: E731
     return neg(edit.ref_tokens) != neg(edit.draft_tokens) and not re.search(
         r"なければ|努め|できる|ものとする", edit.ref_words + edit.draft_words)
