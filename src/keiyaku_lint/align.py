@@ -28,6 +28,8 @@ STRONG = 0.60  # similarity at which a pair is taken without context
 SHARE = 0.80  # coverage of a clause inside a paragraph that merged two clauses
 SPLIT = 0.62  # similarity of two adjacent paragraphs joined, for a split clause
 IN_PLACE = 0.30  # similarity enough for a paragraph standing where the clause belongs
+CONTAINED = 0.85  # share of a clause found inside a longer, otherwise unclaimed paragraph
+CONTAINED_MIN_CHARS = 30  # below this a clause is too generic to be found by containment
 
 
 @dataclass
@@ -97,6 +99,7 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
     _assign_merged(clauses, units, cover, matches, owner, ref_canon)
     _assign_split(clauses, units, ref_canon, matches, owner)
     _assign_in_place(clauses, units, sim, cover, matches, owner)
+    _assign_contained(clauses, units, cover, ref_canon, matches, owner)
     leftover = [u for u in units if u.order not in owner]
     return matches, leftover
 
@@ -170,6 +173,19 @@ def _assign_in_place(clauses, units, sim, cover, matches, owner) -> None:
         best = max(window, key=lambda u: sim[i, u.order], default=None)
         if best is not None and max(sim[i, best.order], cover[i, best.order]) >= IN_PLACE:
             _take(match, [best], sim[i, best.order], "in-place", owner)
+
+
+def _assign_contained(clauses, units, cover, ref_canon, matches, owner) -> None:
+    """A clause kept whole inside a paragraph that the draft extended (more items,
+    another sentence), wherever the draft put it."""
+    for i, clause in enumerate(clauses):
+        match = matches[clause.id]
+        if match.units or len(ref_canon[i]) < CONTAINED_MIN_CHARS:
+            continue
+        free = [u for u in units if u.order not in owner]
+        best = max(free, key=lambda u: cover[i, u.order], default=None)
+        if best is not None and cover[i, best.order] >= CONTAINED:
+            _take(match, [best], cover[i, best.order], "contained", owner)
 
 
 def _bounds(clauses, k, matches) -> tuple[Unit | None, Unit | None]:

@@ -17,7 +17,9 @@ from .rules.catalog import rule
 from .structure import DocTree, Item, Paragraph, parse_lines
 
 SEVERITY = {"ok": 0, "accepted": 0, "altered": 1, "weakened": 2, "missing": 3, "error": 4}
-OVERRIDE_RE = re.compile(r"にかかわらず|この限りでない|足りる|要しない|妨げない|免除|限度|上限|を超えない")
+# An added paragraph that disapplies, replaces, caps or extends past a duty overrides it.
+OVERRIDE_RE = re.compile(r"にかかわらず|この限りでない|足りる|要しない|妨げない|免除|限度|上限|を超えない|適用しない"
+                         r"|に代え|省略する|引き続き|継続して|完了後も|終了後も")
 
 
 @dataclass
@@ -158,22 +160,28 @@ def _grants_contractor(para: Paragraph) -> bool:
 
 
 def _override_target(unit: Unit, owner: dict[int, str]) -> str | None:
-    """The clause the overriding paragraph points at (前項, 第N項), else the one before it."""
+    """The clause the overriding paragraph points at (前項, 第N項); without a pointer,
+    the reference paragraph of the same article it resembles most."""
     art = unit.article
     if art is None:
         return None
     idx = unit.para.index
-    m = re.search(r"第([0-9０-９]+)項", unit.para.text)
-    if re.search(r"前項|前各項|前[0-9０-９二三]項", unit.para.text):
+    # a pointer to a rule (前項の規定にかかわらず, 第２項を適用しない), not to an object
+    # (第１項の機密情報)
+    rule_ref = r"(の規定|にかかわらず|を適用|の定め)"
+    m = re.search(r"第([0-9０-９]+)項[^、。]{0,6}" + rule_ref, unit.para.text)
+    wanted = None
+    if re.search(r"(前項|前各項|前[0-9０-９二三]項)" + rule_ref, unit.para.text):
         wanted = idx - 1
     elif m:
         wanted = int(m.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
-    else:
-        wanted = idx - 1
-    for para in art.paragraphs:
-        if para.index == wanted and id(para) in owner:
-            return owner[id(para)]
-    return None
+    if wanted is not None:
+        return next((owner[id(p)] for p in art.paragraphs if p.index == wanted and id(p) in owner), None)
+    from rapidfuzz import fuzz
+
+    owned = [p for p in art.paragraphs if id(p) in owner]
+    best = max(owned, key=lambda p: fuzz.ratio(p.full_text, unit.para.full_text), default=None)
+    return owner[id(best)] if best is not None else None
 
 
 def _mark_overridden(finding: Finding, para: Paragraph) -> None:

@@ -40,6 +40,7 @@ SYNONYMS: list[tuple[str, str]] = [
     ("本件特記事項", "本特記事項"), ("本章", "本特記事項"),
     ("別記", "別添"), ("別紙", "別添"),
     ("他者", "第三者"),
+    ("承認", "承諾"),
     ("場合には", "場合は"),
     ("ときには", "場合は"), ("ときは", "場合は"),
 ]
@@ -122,7 +123,7 @@ def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, ke
     text = apply_synonyms(text)
     text = _ANNEX_CITE_RE.sub(r"別添「\2」", text)
     if not keep_xref:
-        text = _XREF_RE.sub(_XREF_TOKEN, text)
+        text = re.sub(_XREF_TOKEN + "+", _XREF_TOKEN, _XREF_RE.sub(_XREF_TOKEN, text))
     if not keep_punct:
         text = _PUNCT_RE.sub("", text)
     return text

@@ -108,7 +108,7 @@ CONDITION_RE = re.compile(r"場合|とき|により|によって|において|�
 # Limits on the contractor's own action (deleting one frees the contractor) …
 CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|最小限|手段|程度|一部|特定の")
 # … and limits on the object protected (deleting one protects more information).
-OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの")
+OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの|記録され|記録さ$|記載され|保存され")
 # Universal words: deleting one narrows twice as much as an ordinary word.
 UNIVERSAL_RE = re.compile(r"一切|全て|すべて|あらゆる|いかなる|全部")
 RESTRICTIVE_RE = re.compile(r"限定|に限る|に限り|のみ|てはならない|を除き")
