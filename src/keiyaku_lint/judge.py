@@ -111,7 +111,7 @@ CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|最小限
 OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの|記録され|記録さ$|記載され|保存され")
 # Universal words: deleting one narrows twice as much as an ordinary word.
 UNIVERSAL_RE = re.compile(r"一切|全て|すべて|あらゆる|いかなる|全部")
-RESTRICTIVE_RE = re.compile(r"限定|に限る|に限り|のみ|てはならない|を除き")
+RESTRICTIVE_RE = re.compile(r"^[^。、]{0,12}?(に限定|に限る|に限り|のみ|を除き|以外)")
 # Procedural words that add a duty (a form, a report, a deadline): content, never a limit.
 INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
@@ -149,10 +149,12 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
         ref_main, draft_main = clause.text, draft_text
     ref_all = canon(clause.text + "".join(it.text for it in clause.walk_items()), keep_punct=True)
     draft_all = canon(draft_text + "".join(draft_items), parties, keep_punct=True)
-    if _plain(ref_all) == _plain(draft_all):
-        return Verdict("ok")
     ref_x = canon(clause.text + "".join(it.text for it in clause.walk_items()), keep_punct=True, keep_xref=True)
     draft_x = canon(draft_text + "".join(draft_items), parties, keep_punct=True, keep_xref=True)
+    if _plain(ref_all) == _plain(draft_all):
+        # identical but for cross-references: renumbering is editorial, pointing at fewer is not
+        xref = _xref_scope(ref_x, draft_x, polarity)
+        return Verdict(decide(xref), xref)
     reasons = detect_whole_clause(ref_x, draft_x, polarity)
     explained = {r.rule for r in reasons}
     reasons += analyse_edits(canon(ref_main, keep_punct=True), canon(draft_main, parties, keep_punct=True),
@@ -405,8 +407,12 @@ def _editorial(edit: Edit) -> bool:
     return Counter(_content(edit.ref_tokens)) == Counter(_content(edit.draft_tokens))
 
 
+LIGHT_NORMS = {"為る", "ため", "こと", "もの", "上", "際", "よう", "的", "等", "及び", "並びに", "当該"}
+
+
 def _content(toks: list[Token]) -> list[str]:
-    return [c for t in toks if t.pos not in FUNCTION_POS for c in t.norm]
+    """Characters of the content words: what a reordering or re-segmentation keeps."""
+    return [c for t in toks if t.pos not in FUNCTION_POS and t.norm not in LIGHT_NORMS for c in t.norm]
 
 
 def exception_spans(text: str) -> list[tuple[int, int]]:
@@ -474,6 +480,12 @@ def analyse_edits(ref: str, draft: str, polarity: int, explained: set[str]) -> l
     return out
 
 
+def _whole_parenthetical(text: str, start: int, end: int) -> bool:
+    before = text[max(start - 1, 0):start]
+    after = text[end:end + 2]
+    return before in ("（", "(") and after[:1] in ("）", ")", "")
+
+
 def _sentence_at(text: str, pos: int) -> str:
     start = text.rfind("。", 0, pos) + 1
     end = text.find("。", pos)
@@ -496,9 +508,13 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
         return [_make("party.shifted", rw, dw)]
     if TIME_WORD_RE.match(rw) and not dw:
         return []  # a time word alone is the deadline detector's business
-    restrictive = bool(RESTRICTIVE_RE.search(_sentence_at(ref_text, edit.ref_start)))
+    # alternatives inserted just before 「…に限定」「…を除き」 widen what is allowed
+    restrictive = bool(RESTRICTIVE_RE.search(ref_text[edit.ref_start:]))
+    whole_paren = _whole_parenthetical(ref_text, edit.ref_start, end)
     cov = 0
-    if rw:
+    if rw and whole_paren and not re.search(r"除", rw):
+        cov += -1  # a deleted parenthetical spelled out what is required or covered
+    elif rw:
         cov += _coverage(rw, inserted=False, in_definition=in_def) if not (inside and deleted_core) else -1
     if dw:
         cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive)
