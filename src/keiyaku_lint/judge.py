@@ -355,6 +355,7 @@ class Edit:
     ref_tokens: list[Token]
     draft_tokens: list[Token]
     ref_start: int  # character offset in the reference text where the edit sits
+    ref_end: int = -1  # character offset just after the edit's last reference token
 
     @property
     def ref_words(self) -> str:
@@ -381,12 +382,14 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
         if op == "equal":
             continue
         start = offsets[i1] if i1 < len(offsets) else len(ref)
+        stop = offsets[i2 - 1] + len(rt[i2 - 1].surface) if i2 > i1 else start
         if edits and i1 - last_i2 <= 1 and j1 - last_j2 <= 1:
             prev = edits[-1]  # a one-token gap: one edit, not two
             prev.ref_tokens += rt[last_i2:i2]
             prev.draft_tokens += dt[last_j2:j2]
+            prev.ref_end = max(prev.ref_end, stop)
         else:
-            edits.append(Edit(rt[i1:i2], dt[j1:j2], start))
+            edits.append(Edit(rt[i1:i2], dt[j1:j2], start, stop))
         last_i2, last_j2 = i2, j2
     return [e for e in edits if not _editorial(e)]
 
@@ -407,7 +410,7 @@ def _editorial(edit: Edit) -> bool:
     return Counter(_content(edit.ref_tokens)) == Counter(_content(edit.draft_tokens))
 
 
-LIGHT_NORMS = {"為る", "ため", "こと", "もの", "上", "際", "よう", "的", "等", "及び", "並びに", "当該"}
+LIGHT_NORMS = {"為る", "ため", "為", "こと", "もの", "上", "際", "よう", "的", "等", "及び", "並びに", "当該"}
 
 
 def _content(toks: list[Token]) -> list[str]:
@@ -499,7 +502,7 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
         return [_make("party.shifted", rw, dw)]
     if _negation_flip(edit):
         return [_make("negation.flipped", rw, dw)]
-    end = edit.ref_start + len(rw)
+    end = edit.ref_end if edit.ref_end >= 0 else edit.ref_start + len(rw)
     inside = next((s for s in spans if s[0] <= edit.ref_start and end <= s[1] + 1), None)
     local = -polarity if inside else polarity
     deleted_core = bool(EXCEPTION_CORE_RE.search(rw)) and not EXCEPTION_CORE_RE.search(dw)
