@@ -3,10 +3,14 @@
 
 Heavy modules (pandas, pdfplumber, Sudachi) are imported only by the commands that use
 them, so `--help` and `--version` start fast.
+
+Exit status of an audit: 0 nothing at or above --fail-on; 1 something is; 2 usage error,
+bad configuration / reference / output path, or every input unreadable; 130 interrupted.
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -17,6 +21,8 @@ import typer
 from . import __version__
 
 SUBCOMMANDS = ("inspect", "rules", "references")
+DEFAULT_TIMEOUT = 300.0
+EXIT_INTERRUPTED = 130
 
 
 class Fmt(str, Enum):
@@ -37,60 +43,177 @@ class FailOn(str, Enum):
     never = "never"
 
 
+class PdfEngine(str, Enum):
+    pdfplumber = "pdfplumber"
+    pdfium = "pdfium"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"keiyaku-lint {__version__}")
         raise typer.Exit(0)
 
 
-audit_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+def _fail(msg: str, prefix: bool = True) -> None:
+    """A usage-type error: one line on stderr, exit 2. KeiyakuLintError lines name their file
+    already ("path: code: what"), so they go out without the prefix."""
+    msg = " ".join(msg.split())
+    typer.echo(f"keiyaku-lint: {msg}" if prefix else msg, err=True)
+    raise typer.Exit(2)
+
+
+audit_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 
 @audit_app.command(help="Audit contracts (PDF, DOCX, TXT, MD) against a reference set of model clauses.\n\n"
+                        "Folders are searched recursively. Exit status: 0 nothing at or above --fail-on, "
+                        "1 something is, 2 usage error or every input unreadable, 130 interrupted.\n\n"
+                        "Settings come from keiyaku-lint.toml or [tool.keiyaku-lint] in pyproject.toml "
+                        "(searched upward from the current folder); flags win.\n\n"
                         "Other commands: keiyaku-lint inspect FILE | rules | references")
 def audit(
     paths: List[Path] = typer.Argument(..., help="Files or folders to audit."),
-    fmt: Fmt = typer.Option(Fmt.console, "--format", "-f", help="Output format."),
-    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of labels and messages."),
+    fmt: Fmt = typer.Option(Fmt.console, "--format", "-f", help="What to print on stdout."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of labels, headers, messages [default: ja]."),
     reference: Optional[str] = typer.Option(None, "--reference", "-r", help="Reference file or bundled id."),
-    fail_on: FailOn = typer.Option(FailOn.weakened, "--fail-on", help="Exit 1 when a clause is at or above this."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on",
+                                             help="Exit 1 when a clause is at or above this [default: weakened]."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show ok clauses and every extra."),
-    pdf_engine: str = typer.Option("pdfplumber", "--pdf-engine", help="pdfplumber or pdfium."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout (reports and exit code only)."),
+    pdf_engine: PdfEngine = typer.Option(PdfEngine.pdfplumber, "--pdf-engine", help="PDF text engine."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes [default: number of CPUs]; 1 = no pool."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.0,
+                                            help=f"Seconds per file before it becomes an error row "
+                                                 f"[default: {DEFAULT_TIMEOUT:g}]; 0 = no limit."),
+    glob: Optional[List[str]] = typer.Option(None, "--glob", "-g",
+                                             help="Only take files in folders whose name or relative path "
+                                                  "matches (repeatable)."),
+    csv_out: Optional[Path] = typer.Option(None, "--csv", help="Write the detail CSV (document × clause)."),
+    summary_out: Optional[Path] = typer.Option(None, "--summary", help="Write the summary CSV (one row a document)."),
+    html_out: Optional[Path] = typer.Option(None, "--html", help="Write an HTML report with redlines."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the JSON report to a file."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Read settings from this file only."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    from .audit import SEVERITY, audit_file
+    from .config import ConfigError, apply_accepted, check_accepted, load_config
+
+    if config is not None and no_config:
+        _fail("--config and --no-config cannot be used together")
+    try:
+        cfg = load_config(config, search=not no_config)
+    except ConfigError as exc:
+        _fail(exc.one_line(), prefix=False)
+
+    lang_v = lang.value if lang is not None else (cfg.lang or "ja")
+    fail_v = fail_on.value if fail_on is not None else (cfg.fail_on or "weakened")
+    jobs_v = jobs if jobs is not None else cfg.jobs
+    timeout_v = timeout if timeout is not None else (cfg.timeout if cfg.timeout is not None else DEFAULT_TIMEOUT)
+    globs = tuple(glob) if glob else cfg.glob
+    outputs = {
+        "--csv": _pick(csv_out, cfg.csv), "--summary": _pick(summary_out, cfg.summary),
+        "--html": _pick(html_out, cfg.html), "--json": _pick(json_out, cfg.json),
+    }
+    _check_outputs(outputs)
+
     from .errors import KeiyakuLintError
     from .reference import load_reference
 
     try:
-        ref = load_reference(reference)
+        ref = load_reference(reference if reference is not None else cfg.reference)
+        check_accepted(cfg, ref.clause_ids)
     except KeiyakuLintError as exc:
-        typer.echo(exc.one_line(), err=True)
-        raise typer.Exit(2)
-    files = _expand(paths)
-    if not files:
-        typer.echo("keiyaku-lint: no PDF, DOCX, TXT or MD file found in the given paths", err=True)
-        raise typer.Exit(2)
-    results = [audit_file(str(f), ref, pdf_engine) for f in files]
-    _emit(results, ref, fmt, lang, verbose)
-    if all(r.error for r in results):
-        raise typer.Exit(2)
-    threshold = None if fail_on == FailOn.never else SEVERITY[fail_on.value]
+        _fail(exc.one_line(), prefix=False)
+
+    from .batch import collect, run_batch
+
+    inputs = collect(paths, globs)
+    _say_skipped(inputs, globs)
+    if not inputs.files:
+        _fail("no PDF, DOCX, TXT or MD file found in the given paths")
+
+    batch = run_batch(inputs.files, ref, jobs=jobs_v, timeout=timeout_v or None, pdf_engine=pdf_engine.value)
+    results = batch.finished
+    apply_accepted(results, cfg.accepted)
+    if not quiet:
+        _emit(results, ref, fmt, Lang(lang_v), verbose)
+    _write_reports(outputs, results, ref, lang_v)
+    if batch.interrupted:
+        typer.echo(f"keiyaku-lint: interrupted — {len(results)} of {len(inputs.files)} files audited; "
+                   "the reports cover the finished ones", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(exit_code(results, fail_v))
+
+
+def exit_code(results, fail_on: str) -> int:
+    """0 / 1 / 2 like a linter: 2 when every input was unreadable, 1 when a finding is at or
+    above `fail_on` (accepted deviations never count), else 0."""
+    from .audit import SEVERITY
+
+    if not results or all(r.error for r in results):
+        return 2
+    if fail_on == "never":
+        return 0
     worst = max(SEVERITY[r.worst] for r in results if not r.error)
-    raise typer.Exit(1 if threshold is not None and worst >= threshold else 0)
+    return 1 if worst >= SEVERITY[fail_on] else 0
 
 
-SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".doc"}
+def _pick(flag: Optional[Path], configured: Optional[str]) -> Optional[Path]:
+    if flag is not None:
+        return flag
+    return Path(configured) if configured else None
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
-        else:
-            out.append(p)  # a named file is always tried: a bad one becomes an error row
-    return out
+def _check_outputs(outputs: dict) -> None:
+    """Every report path must be writable BEFORE any work starts, and no two the same."""
+    from .report import check_writable
+
+    seen: dict[str, str] = {}
+    for flag, path in outputs.items():
+        if path is None:
+            continue
+        key = os.path.realpath(path)
+        if key in seen:
+            _fail(f"{flag} and {seen[key]} name the same file {path}")
+        seen[key] = flag
+        why = check_writable(path)
+        if why:
+            _fail(f"cannot write the {flag} report {path}: {why}")
+
+
+def _say_skipped(inputs, globs) -> None:
+    if inputs.skipped:
+        n = inputs.skipped
+        eg = ", ".join(inputs.skipped_examples) + ("…" if n > len(inputs.skipped_examples) else "")
+        typer.echo(f"keiyaku-lint: skipped {n} file{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} "
+                   f"not PDF, DOCX, TXT or MD ({eg})", err=True)
+    if inputs.filtered:
+        n = inputs.filtered
+        typer.echo(f"keiyaku-lint: skipped {n} file{'s' if n != 1 else ''} not matching --glob "
+                   f"{' '.join(globs)}", err=True)
+
+
+def _write_reports(outputs: dict, results, ref, lang: str) -> None:
+    from . import report
+
+    written = []
+    if outputs["--json"] is not None:
+        report.write_json(outputs["--json"], results, ref, lang)
+        written.append(str(outputs["--json"]))
+    if outputs["--csv"] is not None:
+        n = report.write_csv(outputs["--csv"], results, lang)
+        written.append(f"{outputs['--csv']} ({n} rows)")
+    if outputs["--summary"] is not None:
+        n = report.write_summary(outputs["--summary"], results, lang)
+        written.append(f"{outputs['--summary']} ({n} rows)")
+    if outputs["--html"] is not None:
+        from .html import write_html
+
+        write_html(outputs["--html"], results, ref, lang)
+        written.append(str(outputs["--html"]))
+    if written:
+        typer.echo("keiyaku-lint: wrote " + ", ".join(written), err=True)
 
 
 def _emit(results, ref, fmt: Fmt, lang: Lang, verbose: bool) -> None:
@@ -108,19 +231,21 @@ def _emit(results, ref, fmt: Fmt, lang: Lang, verbose: bool) -> None:
                 writer.writerow([row[k] for k, _ in report.CSV_COLUMNS])
     else:
         report.print_console(results, ref, lang.value, verbose)
+    sys.stdout.flush()
 
 
-inspect_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+inspect_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 
 @inspect_app.command(help="Print how a file was read: parts, 第N条 (見出し), paragraphs, items, pages.")
-def inspect(path: Path = typer.Argument(...), pdf_engine: str = typer.Option("pdfplumber", "--pdf-engine")) -> None:
+def inspect(path: Path = typer.Argument(...),
+            pdf_engine: PdfEngine = typer.Option(PdfEngine.pdfplumber, "--pdf-engine")) -> None:
+    from .batch import load_source
     from .errors import KeiyakuLintError
-    from .ingest import load
     from .structure import parse_lines, render_tree
 
     try:
-        source = load(path) if pdf_engine == "pdfplumber" else load(path, pdf_engine=pdf_engine)
+        source = load_source(str(path), pdf_engine.value)
     except KeiyakuLintError as exc:
         typer.echo(exc.one_line(), err=True)
         raise typer.Exit(2)
@@ -155,10 +280,14 @@ def references() -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     apps = {"inspect": inspect_app, "rules": rules_app, "references": refs_app}
-    if argv and argv[0] in apps:
-        apps[argv[0]](args=argv[1:], prog_name=f"keiyaku-lint {argv[0]}")
-    else:
-        audit_app(args=argv, prog_name="keiyaku-lint")
+    try:
+        if argv and argv[0] in apps:
+            apps[argv[0]](args=argv[1:], prog_name=f"keiyaku-lint {argv[0]}")
+        else:
+            audit_app(args=argv, prog_name="keiyaku-lint")
+    except KeyboardInterrupt:
+        typer.echo("keiyaku-lint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
-"""Report: DocResults -> console, JSON (the eval contract), CSV rows.
+"""Report: DocResults -> console, JSON (the eval contract), CSV rows, report files.
 
-Formatting lives here only; the checker never prints.
+Formatting lives here only; the checker never prints. Report files (--csv, --summary,
+--json) are written atomically: a temporary file in the same folder, fsync, os.replace,
+so an interrupted run leaves the old file or none, never half a report. pandas is
+imported only by the functions that write the tables (start-up stays fast).
 """
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Callable, Iterable
 
 from . import __version__
 from .audit import SEVERITY, DocResult, Finding
@@ -22,11 +29,12 @@ CSV_COLUMNS = [
     ("status_label", "判定（表示）"), ("rules", "ルールID"), ("message", "理由"), ("part", "部"),
     ("article", "条"), ("paragraph", "項"), ("page", "ページ"), ("similarity", "類似度"),
     ("reference_excerpt", "基準の文言"), ("draft_excerpt", "契約書の文言"),
+    ("accepted_reason", "承認理由"),
 ]
 SUMMARY_COLUMNS = [
     ("file", "ファイル"), ("ok", "問題なし"), ("altered", "変更"), ("weakened", "弱化"),
     ("missing", "欠落"), ("accepted", "承認済み"), ("extras", "追加条項"), ("worst", "最も重い判定"),
-    ("error", "エラー"),
+    ("worst_label", "最も重い判定（表示）"), ("error_code", "エラーコード"), ("error", "エラー"),
 ]
 
 
@@ -51,6 +59,7 @@ def finding_json(f: Finding, lang: str) -> dict:
         "reference_text": f.clause.full_text,
         "found_text": f.found_text,
         **({"accepted_reason": f.accepted_reason} if f.accepted_reason else {}),
+        **({"accepted_from": f.accepted_from} if getattr(f, "accepted_from", None) else {}),
     }
 
 
@@ -58,6 +67,7 @@ def document_json(doc: DocResult, lang: str = "ja") -> dict:
     return {
         "path": doc.path,
         "error": doc.error,
+        **({"error_code": doc.error_code} if doc.error else {}),
         "findings": [finding_json(f, lang) for f in doc.findings],
         "extras": [{"location": e.location.as_dict(), "text": e.text, "overrides": e.overrides}
                    for e in doc.extras],
@@ -82,12 +92,27 @@ def _excerpt(text: str, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _message(f: Finding, lang: str) -> str:
+    msg = " / ".join(r.message(lang) for r in f.reasons)
+    if f.status == "accepted":
+        was = getattr(f, "accepted_from", "")
+        label = (f"承認済み（{status_label(was, 'ja')}）" if was else "承認済み") if lang == "ja" \
+            else (f"accepted ({was})" if was else "accepted")
+        msg = f"{label}: {f.accepted_reason}" + (f" / {msg}" if msg else "")
+    return msg
+
+
+def error_row(doc: DocResult, lang: str = "ja") -> dict:
+    return {"file": doc.path, "clause_id": "", "title": "", "status": "error",
+            "status_label": status_label("error", lang), "rules": doc.error_code or "", "message": doc.error,
+            "part": "", "article": "", "paragraph": "", "page": "", "similarity": "",
+            "reference_excerpt": "", "draft_excerpt": "", "accepted_reason": ""}
+
+
 def detail_rows(doc: DocResult, lang: str = "ja") -> list[dict]:
+    """One row per reference clause (or one error row), keys as in CSV_COLUMNS."""
     if doc.error:
-        return [{"file": doc.path, "clause_id": "", "title": "", "status": "error",
-                 "status_label": status_label("error", lang), "rules": "", "message": doc.error,
-                 "part": "", "article": "", "paragraph": "", "page": "", "similarity": "",
-                 "reference_excerpt": "", "draft_excerpt": ""}]
+        return [error_row(doc, lang)]
     rows = []
     for f in doc.findings:
         loc = f.location
@@ -95,22 +120,132 @@ def detail_rows(doc: DocResult, lang: str = "ja") -> list[dict]:
             "file": doc.path, "clause_id": f.clause_id, "title": clause_title(f), "status": f.status,
             "status_label": status_label(f.status, lang),
             "rules": " ".join(r.code for r in f.reasons),
-            "message": " / ".join(r.message(lang) for r in f.reasons) or f.accepted_reason,
+            "message": _message(f, lang),
             "part": loc.part if loc else "", "article": loc.article if loc else "",
             "paragraph": loc.paragraph if loc else "", "page": (loc.page or "") if loc else "",
             "similarity": f.similarity, "reference_excerpt": _excerpt(f.clause.full_text),
-            "draft_excerpt": _excerpt(f.found_text),
+            "draft_excerpt": _excerpt(f.found_text), "accepted_reason": f.accepted_reason,
         })
     return rows
 
 
-def summary_row(doc: DocResult) -> dict:
+def summary_row(doc: DocResult, lang: str = "ja") -> dict:
     counts = doc.counts() if not doc.error else {s: 0 for s in ("ok", "altered", "weakened", "missing", "accepted")}
-    return {"file": doc.path, **counts, "extras": len(doc.extras), "worst": doc.worst, "error": doc.error or ""}
+    return {"file": doc.path, **counts, "extras": len(doc.extras), "worst": doc.worst,
+            "worst_label": status_label(doc.worst, lang),
+            "error_code": (doc.error_code or "") if doc.error else "", "error": doc.error or ""}
 
 
 def headers(columns: list[tuple[str, str]], lang: str) -> list[str]:
     return [en if lang == "en" else ja for en, ja in columns]
+
+
+# ------------------------------------------------------------------ report files
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[IO[str]], None], encoding: str = "utf-8") -> None:
+    """Write a text file atomically: temp file in the same folder, fsync, os.replace.
+
+    If `write` raises (or the run is interrupted), the temp file is removed and `path`
+    is left as it was (absent, or the previous complete report).
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.chmod(tmp, 0o666 & ~_umask())
+        except OSError:  # pragma: no cover
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent or ".", os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:  # pragma: no cover - not every filesystem allows it
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_writable(path: str | os.PathLike) -> str | None:
+    """Why a report cannot be written to `path` (None when it can): tried with a real temp file."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        return "is a directory"
+    if not folder.exists():
+        return f"folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        return f"folder {folder} is not writable ({exc.strerror or exc})"
+    if path.exists() and not os.access(path, os.W_OK) and not os.access(folder, os.W_OK):
+        return "file is read-only"
+    return None
+
+
+def detail_frame(results: Iterable[DocResult], lang: str = "ja"):
+    """pandas DataFrame of the detail report: one row per document × clause, one per error."""
+    import pandas as pd
+
+    rows = [row for doc in results for row in detail_rows(doc, lang)]
+    keys = [k for k, _ in CSV_COLUMNS]
+    frame = pd.DataFrame(rows, columns=keys)
+    frame.columns = headers(CSV_COLUMNS, lang)
+    return frame
+
+
+def summary_frame(results: Iterable[DocResult], lang: str = "ja"):
+    """pandas DataFrame of the summary report: one row per document."""
+    import pandas as pd
+
+    rows = [summary_row(doc, lang) for doc in results]
+    frame = pd.DataFrame(rows, columns=[k for k, _ in SUMMARY_COLUMNS])
+    frame.columns = headers(SUMMARY_COLUMNS, lang)
+    return frame
+
+
+def _write_frame(frame, fh: IO[str]) -> None:
+    frame.to_csv(fh, index=False, lineterminator="\r\n")
+
+
+def write_csv(path: str | os.PathLike, results: Iterable[DocResult], lang: str = "ja") -> int:
+    """Detail CSV (UTF-8 with BOM, for Excel), written atomically; returns the row count."""
+    frame = detail_frame(results, lang)
+    atomic_write(path, lambda fh: _write_frame(frame, fh), encoding="utf-8-sig")
+    return len(frame)
+
+
+def write_summary(path: str | os.PathLike, results: Iterable[DocResult], lang: str = "ja") -> int:
+    """Summary CSV (UTF-8 with BOM), written atomically; returns the row count."""
+    frame = summary_frame(results, lang)
+    atomic_write(path, lambda fh: _write_frame(frame, fh), encoding="utf-8-sig")
+    return len(frame)
+
+
+def write_json(path: str | os.PathLike, results: Iterable[DocResult], ref: Reference, lang: str = "ja") -> None:
+    data = to_json(results, ref, lang)
+    atomic_write(path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n"))
 
 
 # ------------------------------------------------------------------ console

@@ -1,0 +1,469 @@
+"""Batch runs: collect the input files, audit them in worker processes, keep input order.
+
+Design (why not concurrent.futures): a ProcessPoolExecutor cannot stop one task, so a
+PDF that hangs pdfminer would hang the batch. Here every worker is a process of its own
+with a pipe; the parent hands it one file at a time and knows when it did, so a file that
+runs past ``--timeout`` gets its worker killed (SIGKILL) and replaced, and becomes an
+error row with code ``timeout``. A worker that dies (segfault, OOM kill) turns the file it
+held into an error row (code ``worker-crashed``) and is replaced. Each worker loads the
+Sudachi dictionary (``japanese.warm_up()``) and receives the loaded reference once, at
+start, never per file. Workers are started with "spawn" (the parent may run a progress
+thread, and fork with threads is unsafe) and ignore SIGINT: Ctrl-C reaches the parent,
+which kills them and returns what finished.
+
+``--jobs 1`` audits in-process, without workers; there the timeout is a SIGALRM timer
+(which interrupts Python code, not a hang inside a C extension).
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import KeiyakuLintError
+
+# Extensions taken from folders (a file named on the command line is always tried; a .doc is
+# taken so that a legacy Word file is reported, not silently skipped).
+SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".doc"}
+MAX_STARTUP_FAILURES = 3  # workers that die before they are ready, per slot, before giving up
+
+
+class FileTimeoutError(KeiyakuLintError):
+    """Timed out."""
+
+    code = "timeout"
+    hint = "raise --timeout if the file is just large"
+
+
+class WorkerCrashError(KeiyakuLintError):
+    """The worker process auditing this file died."""
+
+    code = "worker-crashed"
+
+
+class InternalError(KeiyakuLintError):
+    """Internal error while auditing this file."""
+
+    code = "internal-error"
+    hint = "please report it with the file if you can"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class Inputs:
+    files: list[Path] = field(default_factory=list)
+    skipped: int = 0  # files in folders that are not PDF, DOCX, TXT or MD
+    filtered: int = 0  # supported files in folders that match no --glob
+    skipped_examples: list[str] = field(default_factory=list)
+
+
+def collect(paths: Iterable[Path], globs: Sequence[str] = ()) -> Inputs:
+    """Files to audit, in a stable order: the paths as given, each folder sorted recursively.
+
+    Folders: hidden files and folders (".git", ".DS_Store") and Word lock files ("~$x.docx")
+    are ignored; other files that are not PDF/DOCX/TXT/MD are skipped and counted; with
+    `globs`, a file is kept when one pattern matches its name or its path relative to the
+    folder. Named files are always tried (a bad one becomes an error row). Duplicates are
+    dropped.
+    """
+    out = Inputs()
+    seen: set[str] = set()
+
+    def add(f: Path) -> None:
+        key = os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
+            out.files.append(f)
+
+    for p in paths:
+        p = Path(p)
+        if not p.is_dir():
+            add(p)
+            continue
+        for root, dirs, names in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith(".") or name.startswith("~$"):
+                    continue
+                f = Path(root) / name
+                if f.suffix.lower() not in SUFFIXES or not f.is_file():
+                    out.skipped += 1
+                    if len(out.skipped_examples) < 3:
+                        out.skipped_examples.append(name)
+                    continue
+                if globs:
+                    rel = f.relative_to(p).as_posix()
+                    if not any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(rel, g) for g in globs):
+                        out.filtered += 1
+                        continue
+                add(f)
+    return out
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def error_result(path: str, exc: KeiyakuLintError):
+    from .audit import DocResult
+
+    return DocResult(path, error=exc.one_line(), error_code=exc.code)
+
+
+def load_source(path: str, pdf_engine: str = "pdfplumber"):
+    """ingest.load with a choice of PDF engine; raises only KeiyakuLintError subclasses."""
+    import inspect
+
+    from .errors import IngestError
+    from .ingest import load, sniff
+
+    if pdf_engine == "pdfplumber":
+        return load(path)
+    if "pdf_engine" in inspect.signature(load).parameters:
+        return load(path, pdf_engine=pdf_engine)
+    try:  # ingest.load has no engine argument (yet): send PDFs to load_pdf ourselves
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+        is_pdf = sniff(head, Path(path).suffix.lower()) == "pdf"
+    except (OSError, IngestError):
+        is_pdf = False
+    if not is_pdf:
+        return load(path)
+    from .ingest.pdf import load_pdf
+
+    try:
+        return load_pdf(path, engine=pdf_engine)
+    except IngestError as exc:
+        if not exc.path:
+            raise type(exc)(path, exc.detail) from exc
+        raise
+    except Exception as exc:  # noqa: BLE001 - the same contract as ingest.load
+        raise IngestError(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def audit_file(path: str, ref, pdf_engine: str = "pdfplumber"):
+    """audit.audit_file, with the PDF engine honoured (see load_source)."""
+    from . import audit
+
+    if pdf_engine == "pdfplumber":
+        return audit.audit_file(path, ref)
+    from .structure import parse_lines
+
+    try:
+        tree = parse_lines(load_source(path, pdf_engine).lines, path)
+    except KeiyakuLintError as exc:
+        return error_result(path, exc)
+    return audit.audit_tree(tree, ref)
+
+
+def audit_one(path: str, ref, pdf_engine: str = "pdfplumber"):
+    """audit_file, with any unexpected exception turned into a one-line error row."""
+    try:
+        return audit_file(path, ref, pdf_engine)
+    except (KeyboardInterrupt, _Alarm):
+        raise
+    except MemoryError:
+        return error_result(path, InternalError(path, "out of memory"))
+    except RecursionError:
+        return error_result(path, InternalError(path, "RecursionError: document nested too deeply"))
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+        msg = " ".join(str(exc).split())
+        detail = f"{type(exc).__name__}: {msg[:200]}" if msg else type(exc).__name__
+        return error_result(path, InternalError(path, detail))
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """A rich progress bar on stderr when it is a terminal; otherwise nothing."""
+
+    def __init__(self, total: int, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.errors = 0
+        self._bar = None
+        if self.enabled and total:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self._bar = RichProgress(
+                TextColumn("[bold]keiyaku-lint"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("errors {task.fields[errors]}"), TextColumn("elapsed"), TimeElapsedColumn(),
+                TextColumn("ETA"), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=False, refresh_per_second=4)
+            self._task = self._bar.add_task("audit", total=total, errors=0)
+
+    def __enter__(self) -> "Progress":
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def advance(self, result) -> None:
+        if result is not None and result.error:
+            self.errors += 1
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, errors=self.errors)
+
+
+# --------------------------------------------------------------------------- batch
+
+
+@dataclass
+class BatchResult:
+    results: list  # DocResult per input file, in input order; None where not audited (interrupted)
+    interrupted: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def finished(self) -> list:
+        return [r for r in self.results if r is not None]
+
+
+def run_batch(files: Sequence[Path | str], ref, *, jobs: int | None = None, timeout: float | None = 300.0,
+              pdf_engine: str = "pdfplumber", progress: bool | None = None,
+              on_result: Callable[[int, object], None] | None = None) -> BatchResult:
+    """Audit `files` against `ref`; results in input order. Never raises for a bad file.
+
+    jobs: worker processes (default os.cpu_count()); 1 = in-process. timeout: seconds per
+    file (None = no limit). progress: a bar on stderr (None = only when stderr is a tty).
+    KeyboardInterrupt stops the batch and returns what finished with ``interrupted=True``.
+    """
+    paths = [str(f) for f in files]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    start = time.monotonic()
+    out = BatchResult([None] * len(paths))
+    with Progress(len(paths), progress) as bar:
+        def done(i: int, res) -> None:
+            out.results[i] = res
+            bar.advance(res)
+            if on_result is not None:
+                on_result(i, res)
+
+        try:
+            if jobs == 1 or len(paths) <= 1 and not _need_isolation(timeout):
+                _run_inprocess(paths, ref, timeout, pdf_engine, done)
+            else:
+                _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout).run(paths, done)
+        except KeyboardInterrupt:
+            out.interrupted = True
+    out.elapsed = time.monotonic() - start
+    return out
+
+
+def _need_isolation(timeout: float | None) -> bool:
+    # A single file with a timeout still goes to a worker unless SIGALRM can guard it.
+    return timeout is not None and not _alarm_available()
+
+
+# ---- in-process
+
+
+class _Alarm(BaseException):
+    """Raised by the SIGALRM handler (BaseException: not swallowed by `except Exception`)."""
+
+
+def _alarm_available() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _run_inprocess(paths: list[str], ref, timeout: float | None, pdf_engine: str, done) -> None:
+    from .japanese import warm_up
+
+    warm_up()
+    use_alarm = timeout is not None and _alarm_available()
+    for i, path in enumerate(paths):
+        if not use_alarm:
+            done(i, audit_one(path, ref, pdf_engine))
+            continue
+        old = signal.signal(signal.SIGALRM, _on_alarm)
+        try:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
+                res = audit_one(path, ref, pdf_engine)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _Alarm:
+            res = error_result(path, FileTimeoutError(path, f"no result within {timeout:g} s; the file was abandoned"))
+        finally:
+            signal.signal(signal.SIGALRM, old)
+        done(i, res)
+
+
+def _on_alarm(signum, frame):  # noqa: ARG001
+    raise _Alarm()
+
+
+# ---- worker processes
+
+
+def _worker_main(conn, ref, pdf_engine: str) -> None:
+    """Worker loop: warm up once, then audit (index, path) messages until None / EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    from .japanese import warm_up
+
+    warm_up()
+    conn.send(("ready",))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        idx, path = msg
+        res = audit_one(path, ref, pdf_engine)
+        try:
+            conn.send(("done", idx, res))
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that does not pickle
+            conn.send(("done", idx, error_result(path, InternalError(path, f"result not transferable: {exc}"))))
+
+
+class _Worker:
+    def __init__(self, ctx, ref, pdf_engine: str, target=_worker_main) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=target, args=(child, ref, pdf_engine), daemon=True,
+                                name="keiyaku-lint-worker")
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.task: tuple[int, str, float] | None = None  # (index, path, deadline)
+
+    def kill(self) -> None:
+        try:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join(2)
+        except Exception:  # noqa: BLE001 - best effort
+            pass
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    def stop(self) -> None:
+        """Polite shutdown after the batch; kill if it does not go."""
+        try:
+            self.conn.send(None)
+            self.proc.join(2)
+        except Exception:  # noqa: BLE001
+            pass
+        self.kill()
+
+
+class _Pool:
+    """`size` worker processes running `target` (the worker loop; replaceable for tests)."""
+
+    def __init__(self, size: int, ref, pdf_engine: str, timeout: float | None, target=_worker_main) -> None:
+        import multiprocessing
+
+        self.ctx = multiprocessing.get_context("spawn")
+        self.size = size
+        self.ref = ref
+        self.pdf_engine = pdf_engine
+        self.timeout = timeout
+        self.target = target
+        self.workers: list[_Worker] = []
+        self.startup_failures = 0
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self.ctx, self.ref, self.pdf_engine, self.target)
+
+    def run(self, paths: list[str], done) -> None:
+        from multiprocessing.connection import wait
+
+        pending = deque(range(len(paths)))
+        remaining = len(paths)
+        try:
+            self.workers = [self._spawn() for _ in range(self.size)]
+            while remaining:
+                now = time.monotonic()
+                for w in self.workers:
+                    if w.ready and w.task is None and pending:
+                        idx = pending.popleft()
+                        deadline = now + self.timeout if self.timeout is not None else float("inf")
+                        w.task = (idx, paths[idx], deadline)
+                        try:
+                            w.conn.send((idx, paths[idx]))
+                        except (BrokenPipeError, OSError):
+                            pass  # the sentinel will tell us it died
+                deadlines = [w.task[2] for w in self.workers if w.task is not None]
+                wait_for = min(1.0, max(0.0, min(deadlines) - now)) if deadlines else 1.0
+                wait([w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers], wait_for)
+                for pos, w in enumerate(list(self.workers)):
+                    remaining -= self._collect(pos, w, done)
+                if self.startup_failures >= MAX_STARTUP_FAILURES * self.size:
+                    reason = "worker processes fail to start"
+                    while pending:
+                        idx = pending.popleft()
+                        done(idx, error_result(paths[idx], InternalError(paths[idx], reason)))
+                        remaining -= 1
+                    for w in self.workers:
+                        if w.task is not None:
+                            done(w.task[0], error_result(w.task[1], InternalError(w.task[1], reason)))
+                            remaining -= 1
+                            w.task = None
+        finally:
+            for w in self.workers:
+                if w.task is None and w.proc.is_alive():
+                    w.stop()
+                else:
+                    w.kill()
+
+    def _replace(self, pos: int, w: _Worker) -> None:
+        w.kill()
+        self.workers[pos] = self._spawn()
+
+    def _collect(self, pos: int, w: _Worker, done) -> int:
+        """Handle what worker `w` has to say; returns how many files finished."""
+        finished = 0
+        try:
+            while w.conn.poll():
+                msg = w.conn.recv()
+                if msg[0] == "ready":
+                    w.ready = True
+                    self.startup_failures = 0
+                elif msg[0] == "done" and w.task is not None and msg[1] == w.task[0]:
+                    done(msg[1], msg[2])
+                    w.task = None
+                    finished += 1
+        except (EOFError, OSError):
+            pass  # died: handled below
+        except Exception as exc:  # noqa: BLE001 - an unpicklable message
+            if w.task is not None:
+                idx, path, _ = w.task
+                done(idx, error_result(path, InternalError(path, f"bad result from worker: {exc}")))
+                w.task = None
+                finished += 1
+            self._replace(pos, w)
+            return finished
+        if not w.proc.is_alive():
+            if w.task is not None:
+                idx, path, _ = w.task
+                code = w.proc.exitcode
+                how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                done(idx, error_result(path, WorkerCrashError(path, how)))
+                w.task = None
+                finished += 1
+            elif not w.ready:
+                self.startup_failures += 1
+            self._replace(pos, w)
+        elif w.task is not None and time.monotonic() > w.task[2]:
+            idx, path, _ = w.task
+            done(idx, error_result(path, FileTimeoutError(path, f"no result within {self.timeout:g} s; the file was abandoned")))
+            w.task = None
+            finished += 1
+            self._replace(pos, w)
+        return finished
