@@ -117,7 +117,8 @@ INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
     r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号")
 TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
-DISCRETION_RE = re.compile(r"乙(が|の)(必要|適当|適切)?(と)?(認め|判断)")
+DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断)")
+TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
 SOFT_DUTY_RE = re.compile(r"周知|伝え|求め|依頼|要請|働きかけ|注意し|参考|配慮|努め|促す|指導")
 STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|[てで]はならな|[てで]はならず")
@@ -236,8 +237,12 @@ def _deadline(ref: str, draft: str, polarity: int) -> list[Reason]:
         out.append(_make("deadline.loosened", _m(DEADLINE_RE, ref), _m(DEADLINE_RE, draft)))
     elif r_days and d_days and max(d_days) < max(r_days):
         out.append(_make("deadline.tightened", _m(DEADLINE_RE, ref), _m(DEADLINE_RE, draft)))
-    elif not r_days and d_days and re.search(r"時に|時は|とき", ref) and re.search(r"後\d+(日|週間|月)以内", draft):
-        out.append(_make("deadline.loosened", _m(re.compile(r"\w{0,6}時に"), ref), _m(DEADLINE_RE, draft)))
+    point = TIME_POINT_RE.search(ref)
+    if point and not TIME_POINT_RE.search(draft) and re.search(point.group(1) + "後", draft) \
+            and not _urgency(draft)[0]:
+        # 完了時 → 完了後N日以内 / 完了後、協議の上定める時期
+        later = re.search(point.group(1) + r"後[^、。]{0,16}", draft)
+        out.append(_make("deadline.loosened", point.group(0), later.group(0) if later else ""))
     if PRIOR_RE.search(ref) and not PRIOR_RE.search(draft):
         out.append(_make("deadline.loosened", _m(PRIOR_RE, ref), ""))
     return out
@@ -450,13 +455,17 @@ def span_kind(words: str) -> str:
     return "content"
 
 
-def _coverage(words: str, inserted: bool, in_definition: bool = False, restrictive: bool = False) -> int:
-    """+1 when the edit widens what the clause covers or requires, −1 when it narrows it."""
+def _coverage(words: str, inserted: bool, in_definition: bool = False, restrictive: bool = False,
+              in_exception: bool = False) -> int:
+    """+1 when the edit widens what the clause (or the exception it sits in) covers,
+    −1 when it narrows it."""
     kind = span_kind(words)
     if re.search(r"含む|含め", words):
         return +1 if inserted else -1  # an inclusion: (バックアップデータを含む。)
     alternative = bool(re.search(r"又は|若しくは|その他|並びに|及び", words))
     if inserted:
+        if alternative and in_exception:
+            return +1  # another case in which the exception applies
         if alternative and restrictive:
             return -1  # more places / cases allowed by a restriction
         if in_definition and alternative:
@@ -520,7 +529,8 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
     elif rw:
         cov += _coverage(rw, inserted=False, in_definition=in_def) if not (inside and deleted_core) else -1
     if dw:
-        cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive)
+        cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive,
+                         in_exception=inside is not None)
     if rw and dw and cov == 0 and span_kind(rw) == span_kind(dw) == "content" \
             and len(_plain(rw)) >= 6 and len(_plain(rw)) >= 2.5 * len(_plain(dw)):
         cov = -1  # several duties or items replaced by one short word (概要, 責任者)
