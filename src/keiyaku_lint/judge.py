@@ -103,10 +103,13 @@ LIABILITY_LIMIT_RE = re.compile(r"上限|限度|を超えない|故意又は重�
 SOFTENER_RE = re.compile(r"可能な限り|できる限り|なるべく|必要に応じ|原則として|適宜|努めて|必要があると認め"
                          r"|支障のない|合理的な範囲|業務上(の)?必要|業務の遂行上必要|必要な場合|やむを得ない|差し支え"
                          r"|適切に|適正に")
-CONDITION_RE = re.compile(r"場合|とき|により|によって|において|に基づ|事由|故意|過失|重大|重要|著しい|相当の|明らか"
+CONDITION_RE = re.compile(r"場合|とき|により|によって|において|に基づ|事由|理由|責に帰|責めに帰|故意|過失|重大|重要|著しい|相当の|明らか"
                           r"|期間中|いずれにも|おそれ|要する|ただし|除|かかわらず|上限|限度|ことなく|なく$|ずに$")
 # Limits on the contractor's own action (deleting one frees the contractor) …
-CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|最小限|手段|程度|一部|特定の")
+CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|直接|最小限|手段|程度|一部|特定の")
+# A concrete means or standard (確実に, 台帳で, 書面で) replaced by a vague one (適切に).
+STRICT_MEANS_RE = re.compile(r"確実|完全|必ず|常に|台帳|書面|物理的|暗号|直ちに|一切|全て")
+VAGUE_MEANS_RE = re.compile(r"適切|適正|相当|合理的|適宜|可能な|必要な")
 # … and limits on the object protected (deleting one protects more information).
 OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの|記録され|記録さ$|記載され|保存され")
 # Universal words: deleting one narrows twice as much as an ordinary word.
@@ -125,7 +128,7 @@ STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|[て�
 PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず")
 EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
 XREF_COUNT_RE = re.compile(r"前([0-9]*)項")
-DEFINITION_RE = re.compile(r"[（(][^（）()]*?(もの|をいう)[）)]|[^、。]*?と定義する")
+DEFINITION_RE = re.compile(r"[^、。]*?と定義する")
 # Markers that open an exception inside a reference sentence.
 EXCEPTION_CORE_RE = re.compile(r"ただし|この限りでない|を除き|を除いて|を除く|除き|可能な限り|原則として|必要に応じ")
 FUNCTION_POS = {"助詞", "補助記号", "空白", "接頭辞"}
@@ -423,6 +426,22 @@ def _content(toks: list[Token]) -> list[str]:
     return [c for t in toks if t.pos not in FUNCTION_POS and t.norm not in LIGHT_NORMS for c in t.norm]
 
 
+def definition_spans(text: str) -> list[tuple[int, int]]:
+    """Parentheticals that define what is protected (「…もの」, 「…をいう。」, nested
+    or not), and 「…と定義する」 sentences."""
+    spans, stack = [], []
+    for pos, ch in enumerate(text):
+        if ch in "(（":
+            stack.append(pos)
+        elif ch in ")）" and stack:
+            start = stack.pop()
+            inner = text[start + 1:pos]
+            if re.search(r"(もの|をいう。?)$", inner):
+                spans.append((start, pos + 1))
+    spans += [(m.start(), m.end()) for m in DEFINITION_RE.finditer(text)]
+    return spans
+
+
 def exception_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the reference text that are exceptions to its duty."""
     spans = []
@@ -482,7 +501,7 @@ def analyse_edits(ref: str, draft: str, polarity: int, explained: set[str]) -> l
     if _plain(ref) == _plain(draft):
         return []
     spans = exception_spans(ref)
-    definitions = [(m.start(), m.end()) for m in DEFINITION_RE.finditer(ref)]
+    definitions = definition_spans(ref)
     out = []
     reordered = Counter(_content(list(tokens(ref)))) == Counter(_content(list(tokens(draft))))
     if reordered:
@@ -531,6 +550,8 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
     if dw:
         cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive,
                          in_exception=inside is not None)
+    if rw and dw and STRICT_MEANS_RE.search(rw) and VAGUE_MEANS_RE.search(dw) and not VAGUE_MEANS_RE.search(rw):
+        return [_make("means.loosened" if polarity > 0 else "content.changed", rw, dw)]
     if rw and dw and cov == 0 and span_kind(rw) == span_kind(dw) == "content" \
             and len(_plain(rw)) >= 6 and len(_plain(rw)) >= 2.5 * len(_plain(dw)):
         cov = -1  # several duties or items replaced by one short word (概要, 責任者)

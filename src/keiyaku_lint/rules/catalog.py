@@ -55,6 +55,11 @@ RULES: tuple[Rule, ...] = (
          "期限の厳格化", "time limit tightened",
          "A shorter or newly added time limit adds duties.",
          "速やかに報告 → 直ちに（遅くとも翌日までに）報告"),
+    Rule("KL123", "means.loosened", "weaken",
+         "方法・基準の曖昧化", "means or standard made vague",
+         "A concrete means or standard (確実に, 台帳で, 書面で, 物理的に破壊) replaced by a vague one "
+         "(適切に, 相当の, 合理的な) leaves the contractor to decide what is enough.",
+         "確実な方法で廃棄しなければならない → 適切な方法で廃棄しなければならない"),
     Rule("KL131", "minimum.lowered", "weaken",
          "最低基準の引下げ", "minimum lowered",
          "A minimum retention period or frequency lowered (1年以上 → 6月以上, 少なくとも1年に1回 → 必要に応じて).",
