@@ -39,8 +39,14 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
     raise DecodeError(path, "neither UTF-8 nor Shift_JIS/cp932")
 
 
+# Every pattern in this module must run in linear time on any line: a hostile file may
+# hold a megabyte-long line of "[", "<br" or spaces. So no `\s*` that can cross a line
+# (`^\s*` at each of a million blank lines is quadratic), no two adjacent unbounded runs
+# of the same characters, and every "scan to the closing mark" stops at the next opening
+# mark. tests/test_hostile.py times the worst cases.
+_HS = r"[^\S\n]"  # whitespace within one line
 _MD_HINTS = re.compile(
-    r"^\s{0,3}#{1,6}\s|\*\*[^*\n]+\*\*|__[^_\n]+__|^\s*\|.*\|\s*$|<!--", re.MULTILINE
+    rf"^{_HS}{{0,3}}#{{1,6}}\s|\*\*[^*\n]+\*\*|__[^_\n]+__|^{_HS}*\|[^\n]*\|{_HS}*$|<!--", re.MULTILINE
 )
 
 
@@ -48,32 +54,61 @@ def looks_like_markdown(text: str) -> bool:
     return bool(_MD_HINTS.search(text))
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
-_HEADING_TAIL = re.compile(r"\s+#+\s*$")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _BULLET = re.compile(r"^\s*[-*+・]\s+")
 _RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_TABLE_CELL_SEP = re.compile(r":?-{2,}:?")
+# Link / image text and target stop at the next bracket / parenthesis: `[^\]]+` would
+# rescan the rest of the line from every "[" of a line of "[[[[…".
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
 _STRONG = re.compile(r"(\*\*|__)(.+?)\1")
 # Italic *x*: only ASCII letters count as word characters (CJK text is \w in Python).
 _EM = re.compile(r"(?<![A-Za-z0-9*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![A-Za-z0-9*])")
 _CODE = re.compile(r"`([^`\n]*)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_HTML_TAG = re.compile(r"</?(?:br|span|div|p|u|b|i|strong|em|sup|sub)\b[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?(?:br|span|div|p|u|b|i|strong|em|sup|sub)\b[^<>]*>", re.IGNORECASE)
+
+
+def strip_comments(text: str) -> str:
+    """Remove HTML comments <!-- … -->; an unclosed one is left as text."""
+    out: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        out.append(text[pos:start])
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _is_table_separator(line: str) -> bool:
+    """A Markdown table rule: | --- | :--: |, with or without the outer bars."""
+    s = line.strip()
+    s = s[1:] if s.startswith("|") else s
+    s = s[:-1] if s.endswith("|") else s
+    return bool(s) and all(_TABLE_CELL_SEP.fullmatch(cell.strip()) for cell in s.split("|"))
+
+
+def _strip_heading_tail(line: str) -> str:
+    """The closing hashes of an ATX heading: 「見出し ##」 → 「見出し」."""
+    t = line.rstrip()
+    u = t.rstrip("#")
+    return u.rstrip() if u != t and u[-1:].isspace() else line
 
 
 def strip_markdown_line(line: str) -> str | None:
     """One Markdown source line → plain text; None for lines that are pure markup."""
-    if _RULE.match(line) or _FENCE.match(line) or _TABLE_SEP.match(line):
+    if _RULE.match(line) or _FENCE.match(line) or _is_table_separator(line):
         return None
-    line = _QUOTE.sub("", line)
+    line = _QUOTE.sub("", line, count=1)
     if _HEADING.match(line):
-        line = _HEADING_TAIL.sub("", _HEADING.sub("", line))
-    line = _BULLET.sub("", line)
+        line = _strip_heading_tail(_HEADING.sub("", line, count=1))
+    line = _BULLET.sub("", line, count=1)
     if line.lstrip().startswith("|"):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         line = "\u3000".join(c for c in cells if c)  # full-width: survives the spacing cleaner
@@ -90,7 +125,7 @@ def strip_markdown_line(line: str) -> str | None:
 def text_to_lines(text: str, markdown: bool) -> list[Line]:
     """Split decoded text into cleaned logical lines (blank and page-number lines dropped)."""
     if markdown:
-        text = _COMMENT.sub("", text)
+        text = strip_comments(text)
     out: list[Line] = []
     for raw in text.splitlines():
         plain = strip_markdown_line(raw) if markdown else raw
