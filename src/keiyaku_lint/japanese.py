@@ -153,6 +153,10 @@ class Token:
         return self.pos in ("補助記号", "空白") or bool(_PUNCT_RE.fullmatch(self.surface))
 
 
+# Verbs the dictionary keeps apart but a contract uses alike (実施する / 行う).
+NORM_SYNONYMS = {"行う": "実施"}
+
+
 def _chunks(text: str) -> list[str]:
     if len(text.encode("utf-8")) <= SUDACHI_CHUNK_BYTES:
         return [text]
@@ -179,6 +183,7 @@ def tokens(text: str) -> tuple[Token, ...]:
         for m in tok.tokenize(chunk, mode):
             surface = m.surface()
             norm = apply_synonyms(m.normalized_form())
+            norm = NORM_SYNONYMS.get(norm, norm)
             if norm in ("ず", "ぬ") and m.part_of_speech()[0] == "助動詞":
                 norm = "ない"  # してはならず / してはならない: the same negation
             if surface == _XREF_TOKEN:

@@ -104,7 +104,7 @@ SOFTENER_RE = re.compile(r"可能な限り|できる限り|なるべく|必要�
                          r"|支障のない|合理的な範囲|業務上(の)?必要|業務の遂行上必要|必要な場合|やむを得ない|差し支え"
                          r"|適切に|適正に")
 CONDITION_RE = re.compile(r"場合|とき|により|によって|において|に基づ|事由|理由|責に帰|責めに帰|故意|過失|重大|重要|著しい|相当の|明らか"
-                          r"|期間中|いずれにも|おそれ|要する|ただし|除|かかわらず|上限|限度|ことなく|なく$|ずに$")
+                          r"|期間中|いずれにも|おそれ|要する|ただし|除|規定にかかわらず|上限|限度|ことなく|なく$|ずに$")
 # Limits on the contractor's own action (deleting one frees the contractor) …
 CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|直接|最小限|手段|程度|一部|特定の")
 # A concrete means or standard (確実に, 台帳で, 書面で) replaced by a vague one (適切に).
@@ -124,8 +124,8 @@ DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断)")
 TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
 SOFT_DUTY_RE = re.compile(r"周知|伝え|求め|依頼|要請|働きかけ|注意し|参考|配慮|努め|促す|指導")
-STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|[てで]はならな|[てで]はならず")
-PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず")
+STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|算定|[てで]はならな|[てで]はならず|ないものとする")
+PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず|ないものとする")
 EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
 XREF_COUNT_RE = re.compile(r"前([0-9]*)項")
 DEFINITION_RE = re.compile(r"[^、。]*?と定義する")
@@ -461,6 +461,8 @@ def span_kind(words: str) -> str:
     probe = words if len(words) <= 20 else words[-8:]
     if SOFTENER_RE.search(words if len(words) <= 30 else probe):
         return "softener"
+    if len(words) > 8 and re.search(r"(とする|ならない|できる|こと|する)$", words):
+        return "content"  # a whole sentence: a duty of its own
     if OBJECT_SCOPE_RE.search(probe):
         return "object"
     if CONSTRAINT_RE.search(probe):
@@ -481,6 +483,8 @@ def _coverage(words: str, inserted: bool, in_definition: bool = False, restricti
     kind = span_kind(words)
     if re.search(r"含む|含め", words):
         return +1 if inserted else -1  # an inclusion: (バックアップデータを含む。)
+    if "かかわらず" in words and "規定にかかわらず" not in words:
+        return +1 if inserted else -1  # 「…にかかわらず」 makes the duty unconditional
     alternative = bool(re.search(r"又は|若しくは|その他|並びに|及び", words))
     if inserted:
         if alternative and in_exception:
