@@ -66,14 +66,20 @@ class Parties:
     kou: tuple[str, ...] = ()
     otsu: tuple[str, ...] = ()
 
-    def apply(self, text: str) -> str:
+    def substitutions(self) -> list[tuple[re.Pattern, str]]:
+        out = []
         for alias, role in sorted([(a, "甲") for a in self.kou] + [(a, "乙") for a in self.otsu],
                                   key=lambda x: -len(x[0])):
             if len(alias) >= 2:
-                text = text.replace(alias, role)
+                out.append((re.compile(re.escape(alias)), role))
             else:  # a one-character name (県, 市) only where it stands as a party
-                text = re.sub(rf"(?<![都道府全他本各当]){re.escape(alias)}(?=[はがのにをへとも及又、。並若]|から|及び)",
-                              role, text)
+                out.append((re.compile(rf"(?<![都道府全他本各当]){re.escape(alias)}"
+                                       rf"(?=[はがのにをへとも及又、。並若]|から|及び)"), role))
+        return out
+
+    def apply(self, text: str) -> str:
+        for pattern, role in self.substitutions():
+            text = pattern.sub(role, text)
         return text
 
 
@@ -103,30 +109,92 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Old-style statute kana: the small っ written large (であつて, なかつた, もつて).
+_LARGE_TSU_RE = re.compile(r"(?<=[あかさたなはまやらわいきしちにひみりくすぬふむゆるけせてねへめれこそとのほもよろ])つ(?=[てたと])")
+
+
+class Mapped:
+    """Text with, for every character, the span of the source text it came from.
+
+    Each normalisation step is a substitution; the characters it produces point at
+    the whole source span it replaced. That lets a finding quote the draft's own words
+    although the comparison ran on the normal form.
+    """
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.spans = spans
+
+    @classmethod
+    def of(cls, source: str) -> "Mapped":
+        chars, spans = [], []
+        for i, ch in enumerate(source):
+            for c in nfkc(ch):
+                chars.append(c)
+                spans.append((i, i + 1))
+        return cls("".join(chars), spans)
+
+    def sub(self, pattern: re.Pattern, repl) -> "Mapped":
+        out, spans, pos = [], [], 0
+        for m in pattern.finditer(self.text):
+            out.append(self.text[pos:m.start()])
+            spans.extend(self.spans[pos:m.start()])
+            new = repl(m) if callable(repl) else m.expand(repl)
+            if new:
+                src = (self.spans[m.start()][0], self.spans[m.end() - 1][1]) if m.end() > m.start() else \
+                    (self.spans[m.start()][0],) * 2 if m.start() < len(self.spans) else (0, 0)
+                out.append(new)
+                spans.extend([src] * len(new))
+            pos = m.end()
+        out.append(self.text[pos:])
+        spans.extend(self.spans[pos:])
+        return Mapped("".join(out), spans)
+
+    def source(self, source: str, start: int, end: int) -> str:
+        """The source words behind characters [start, end) of the normal form."""
+        if start >= end or start >= len(self.spans):
+            return ""
+        return source[self.spans[start][0]:self.spans[min(end, len(self.spans)) - 1][1]]
+
+
+def _synonym_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    table = dict(SYNONYMS)
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in keys)), table
+
+
+_SYN_RE, _SYN_TABLE = _synonym_pattern()
+
+
 def _kanji_numbers(text: str) -> str:
     return _KANJI_NUM_RE.sub(lambda m: str(kanji_to_int(m.group(0)) or m.group(0)), text)
 
 
 def apply_synonyms(text: str) -> str:
-    for src, dst in SYNONYMS:
-        text = text.replace(src, dst)
-    return text
+    return _SYN_RE.sub(lambda m: _SYN_TABLE[m.group(0)], text)
+
+
+def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False,
+              keep_xref: bool = False) -> Mapped:
+    """`canon` with the source span of every character (see `Mapped`)."""
+    m = Mapped.of(text).sub(_SPACE_RE, "")
+    for pattern, repl in parties.substitutions():
+        m = m.sub(pattern, repl)
+    m = m.sub(_KANJI_NUM_RE, lambda x: str(kanji_to_int(x.group(0)) or x.group(0)))
+    m = m.sub(_LARGE_TSU_RE, "っ")
+    m = m.sub(_SYN_RE, lambda x: _SYN_TABLE[x.group(0)])
+    m = m.sub(_ANNEX_CITE_RE, lambda x: f"別添「{x.group(2)}」")
+    if not keep_xref:
+        m = m.sub(_XREF_RE, _XREF_TOKEN).sub(re.compile(_XREF_TOKEN + "{2,}"), _XREF_TOKEN)
+    if not keep_punct:
+        m = m.sub(_PUNCT_RE, "")
+    return m
 
 
 def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, keep_xref: bool = False) -> str:
     """Character-level comparison form of `text` (see module docstring). `keep_xref`
     keeps cross-references as written, for the judge's cross-reference check."""
-    text = nfkc(text)
-    text = _SPACE_RE.sub("", text)
-    text = parties.apply(text)
-    text = _kanji_numbers(text)
-    text = apply_synonyms(text)
-    text = _ANNEX_CITE_RE.sub(r"別添「\2」", text)
-    if not keep_xref:
-        text = re.sub(_XREF_TOKEN + "+", _XREF_TOKEN, _XREF_RE.sub(_XREF_TOKEN, text))
-    if not keep_punct:
-        text = _PUNCT_RE.sub("", text)
-    return text
+    return canon_map(text, parties, keep_punct, keep_xref).text
 
 
 # ------------------------------------------------------------------ Sudachi

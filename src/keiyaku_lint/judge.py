@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .japanese import Parties, Token, canon, tokens
+from .japanese import NO_PARTIES, Parties, Token, canon, canon_map, tokens
 from .reference import RefClause, RefItem
 from .rules.catalog import rule
 
@@ -161,10 +161,9 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
         return Verdict(decide(xref), xref)
     reasons = detect_whole_clause(ref_x, draft_x, polarity)
     explained = {r.rule for r in reasons}
-    reasons += analyse_edits(canon(ref_main, keep_punct=True), canon(draft_main, parties, keep_punct=True),
-                             polarity, explained)
+    reasons += analyse_edits(ref_main, draft_main, polarity, explained, parties)
     reasons += compare_items(clause.items, ref_items, draft_items, parties, polarity, explained)
-    reasons = _dedupe(reasons)
+    reasons = sorted(_dedupe(reasons), key=lambda r: -EFFECT_RANK[r.effect])  # weakening first
     return Verdict(decide(reasons), reasons)
 
 
@@ -362,8 +361,10 @@ def _liability(ref: str, draft: str, polarity: int) -> list[Reason]:
 class Edit:
     ref_tokens: list[Token]
     draft_tokens: list[Token]
-    ref_start: int  # character offset in the reference text where the edit sits
+    ref_start: int  # character offset in the (normalised) reference text where the edit sits
     ref_end: int = -1  # character offset just after the edit's last reference token
+    draft_start: int = 0
+    draft_end: int = 0
 
     @property
     def ref_words(self) -> str:
@@ -374,30 +375,41 @@ class Edit:
         return "".join(t.surface for t in self.draft_tokens)
 
 
+def _offsets(text: str, toks: tuple[Token, ...]) -> list[tuple[Token, int, int]]:
+    """Content tokens with their character span in `text` (punctuation dropped)."""
+    out, pos = [], 0
+    for t in toks:
+        start = text.find(t.surface, pos)
+        start = pos if start < 0 else start
+        pos = start + len(t.surface)
+        if not t.is_punct:
+            out.append((t, start, pos))
+    return out
+
+
 def word_edits(ref: str, draft: str) -> list[Edit]:
     """Token-level diff on normalised forms, punctuation ignored, neighbours merged."""
-    rt = [t for t in tokens(ref) if not t.is_punct]
-    dt = [t for t in tokens(draft) if not t.is_punct]
-    offsets, pos = [], 0
-    for t in rt:
-        pos = ref.find(t.surface, pos)
-        offsets.append(max(pos, 0))
-        pos += len(t.surface)
-    sm = difflib.SequenceMatcher(None, [t.norm for t in rt], [t.norm for t in dt], autojunk=False)
+    rt = _offsets(ref, tokens(ref))
+    dt = _offsets(draft, tokens(draft))
+    sm = difflib.SequenceMatcher(None, [t.norm for t, _, _ in rt], [t.norm for t, _, _ in dt], autojunk=False)
     edits: list[Edit] = []
     last_i2 = last_j2 = -10
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
-        start = offsets[i1] if i1 < len(offsets) else len(ref)
-        stop = offsets[i2 - 1] + len(rt[i2 - 1].surface) if i2 > i1 else start
+        start = rt[i1][1] if i1 < len(rt) else len(ref)
+        stop = rt[i2 - 1][2] if i2 > i1 else start
+        d_start = dt[j1][1] if j1 < len(dt) else len(draft)
+        d_stop = dt[j2 - 1][2] if j2 > j1 else d_start
         if edits and i1 - last_i2 <= 1 and j1 - last_j2 <= 1:
             prev = edits[-1]  # a one-token gap: one edit, not two
-            prev.ref_tokens += rt[last_i2:i2]
-            prev.draft_tokens += dt[last_j2:j2]
+            prev.ref_tokens += [t for t, _, _ in rt[last_i2:i2]]
+            prev.draft_tokens += [t for t, _, _ in dt[last_j2:j2]]
             prev.ref_end = max(prev.ref_end, stop)
+            prev.draft_end = max(prev.draft_end, d_stop)
         else:
-            edits.append(Edit(rt[i1:i2], dt[j1:j2], start, stop))
+            edits.append(Edit([t for t, _, _ in rt[i1:i2]], [t for t, _, _ in dt[j1:j2]],
+                              start, stop, d_start, d_stop))
         last_i2, last_j2 = i2, j2
     return [e for e in edits if not _editorial(e)]
 
@@ -501,17 +513,30 @@ def _coverage(words: str, inserted: bool, in_definition: bool = False, restricti
     return {"softener": +1, "condition": +1, "object": +1, "constraint": -1, "content": -1}[kind]
 
 
-def analyse_edits(ref: str, draft: str, polarity: int, explained: set[str]) -> list[Reason]:
+def analyse_edits(ref_src: str, draft_src: str, polarity: int, explained: set[str],
+                  parties: Parties = NO_PARTIES) -> list[Reason]:
+    """Reasons for the word-level edits between a reference text and its draft text;
+    each reason quotes the words as written in the reference and in the draft."""
+    rm = canon_map(ref_src, keep_punct=True)
+    dm = canon_map(draft_src, parties, keep_punct=True)
+    ref, draft = rm.text, dm.text
     if _plain(ref) == _plain(draft):
         return []
+    if Counter(_content(list(tokens(ref)))) == Counter(_content(list(tokens(draft)))):
+        return []  # the same words in another order
     spans = exception_spans(ref)
     definitions = definition_spans(ref)
     out = []
-    reordered = Counter(_content(list(tokens(ref)))) == Counter(_content(list(tokens(draft))))
-    if reordered:
-        return []
     for edit in word_edits(ref, draft):
-        out.extend(_judge_edit(edit, spans, definitions, polarity, explained, ref))
+        found = _judge_edit(edit, spans, definitions, polarity, explained, ref)
+        ref_words = rm.source(ref_src, edit.ref_start, edit.ref_end).strip()
+        draft_words = dm.source(draft_src, edit.draft_start, edit.draft_end).strip()
+        for reason in found:
+            if reason.ref_words == edit.ref_words:
+                reason.ref_words = ref_words
+            if reason.draft_words == edit.draft_words:
+                reason.draft_words = draft_words
+        out.extend(found)
     return out
 
 
@@ -610,8 +635,7 @@ def compare_items(ref_tree: tuple[RefItem, ...], ref_items: list[str], draft_ite
             name = "item.deleted" if polarity > 0 else "exception.removed"
             out.append(_make(name, _clip(ref_items[i]), ""))
         elif rc[i] != dc[j]:
-            out.extend(analyse_edits(canon(ref_items[i], keep_punct=True),
-                                     canon(draft_items[j], parties, keep_punct=True), polarity, explained))
+            out.extend(analyse_edits(ref_items[i], draft_items[j], polarity, explained, parties))
     used = {j for _, j in pairs if j is not None}
     for j, text in enumerate(draft_items):
         if j not in used:
