@@ -6,8 +6,10 @@ content controls, so runs are read from the XML here; python-docx only opens the
 """
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import BrokenDocxError, EmptyFileError, TooLargeError
@@ -15,7 +17,14 @@ from ..models import Line, SourceDoc
 from .clean import FW_SPACE, leading_marker, normalize_spacing, starts_new_unit
 from .numbering import W, Numbering, q, val
 
-MAX_UNZIPPED = 1024 * 1024 * 1024  # guard against zip bombs (a real contract is a few MB)
+# Zip-bomb and XML guards, checked from the zip directory and the first bytes of each
+# part before python-docx parses anything. A real contract is a few MB unzipped, its
+# document.xml well under 5 MB, its parts compress 2–30:1 (a machine-made table 170:1).
+MAX_UNZIPPED = 256 * 1024 * 1024  # all parts together (python-docx holds them all in memory)
+MAX_XML_PART = 64 * 1024 * 1024  # one XML part (lxml builds a tree of it)
+MAX_ENTRIES = 10_000  # a Word package has a few dozen parts
+MAX_RATIO = 500  # deflate tops out near 1032:1: only degenerate filler compresses like this
+RATIO_FLOOR = 8 * 1024 * 1024  # ... and the ratio is judged only on parts at least this big
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _ALTERNATE = f"{{{MC}}}AlternateContent"
@@ -211,22 +220,117 @@ def _page_marks(body) -> set:
 
 
 def _open(path: str):
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            unzipped = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise BrokenDocxError(path, f"broken zip: {exc}") from exc
-    if "word/document.xml" not in names:
-        raise BrokenDocxError(path, "zip without word/document.xml")
-    if unzipped > MAX_UNZIPPED:
-        raise TooLargeError(path, f"{unzipped} bytes unzipped")
+    check_package(path)
     import docx  # imported here: the other formats do not need it
 
     try:
         return docx.Document(path)
     except Exception as exc:  # noqa: BLE001 - python-docx raises many types for bad packages
         raise BrokenDocxError(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def check_package(path: str) -> None:
+    """Refuse a package that is not a zip, too big once inflated, or carries XML with a
+    DOCTYPE — from the zip directory and the first bytes of each part, before any part
+    is parsed. python-docx's own parser (lxml, resolve_entities=False; lxml's defaults
+    no_network=True, load_dtd=False, huge_tree=False) is the second line of defence."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {info.filename for info in infos}
+            if "word/document.xml" not in names:
+                raise BrokenDocxError(path, "zip without word/document.xml")
+            if len(infos) > MAX_ENTRIES:
+                raise TooLargeError(path, f"{len(infos)} parts in the zip (limit {MAX_ENTRIES})")
+            unzipped = sum(info.file_size for info in infos)
+            if unzipped > MAX_UNZIPPED:
+                raise TooLargeError(path, f"{unzipped} bytes unzipped (limit {MAX_UNZIPPED}) — zip bomb?")
+            for info in infos:
+                if not info.is_dir():
+                    _check_part(zf, info, path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError, zlib.error) as exc:
+        # RuntimeError: an encrypted entry; NotImplementedError: unknown compression method
+        raise BrokenDocxError(path, f"broken zip: {type(exc).__name__}: {exc}") from exc
+
+
+def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> None:
+    name = info.filename
+    with zf.open(info) as fh:
+        head = fh.read(4)
+        encoding, bom = _xml_encoding(head)
+        if encoding is None and not name.lower().endswith((".xml", ".rels")):
+            return  # an image or another binary part: never parsed as XML
+        if info.file_size > MAX_XML_PART:
+            raise TooLargeError(path, f"{name}: {info.file_size} bytes of XML (limit {MAX_XML_PART})")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_FLOOR and ratio > MAX_RATIO:
+            raise TooLargeError(path, f"{name}: inflates {ratio:.0f}:1 to {info.file_size} bytes — zip bomb?")
+        if _declares_doctype(head[bom:], fh, encoding or "latin-1"):
+            raise BrokenDocxError(path, f"{name} declares a DOCTYPE / XML entities, which Word never "
+                                        "writes: refused unread")
+
+
+# XML encodings recognisable from the first four bytes (XML 1.0, appendix F):
+# (prefix, codec, BOM length). UTF-32 before UTF-16: their BOMs share a prefix.
+_XML_PREFIXES = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", 4), (codecs.BOM_UTF32_BE, "utf-32-be", 4),
+    (codecs.BOM_UTF8, "utf-8", 3),
+    (codecs.BOM_UTF16_LE, "utf-16-le", 2), (codecs.BOM_UTF16_BE, "utf-16-be", 2),
+    (b"<\0\0\0", "utf-32-le", 0), (b"\0\0\0<", "utf-32-be", 0),
+    (b"<\0", "utf-16-le", 0), (b"\0<", "utf-16-be", 0),
+)
+_XML_SPACE = " \t\r\n"
+
+
+def _xml_encoding(head: bytes) -> tuple[str | None, int]:
+    """(codec, BOM length) if `head` starts like XML, else (None, 0). Any ASCII-compatible
+    encoding reads as latin-1 here: the prolog's markup is ASCII in all of them."""
+    for prefix, codec, bom in _XML_PREFIXES:
+        if head.startswith(prefix):
+            return codec, bom
+    if head.lstrip(_XML_SPACE.encode()).startswith(b"<"):
+        return "latin-1", 0
+    return None, 0
+
+
+def _declares_doctype(head: bytes, fh, encoding: str) -> bool:
+    """Whether the XML prolog (before the root element) has a <!DOCTYPE …> — the only
+    place entities (billion laughs, SYSTEM "file:…" / "http:…") can be declared.
+
+    Reads only as far as the root element; a long comment is scanned in chunks without
+    being kept."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    buf = decoder.decode(head)
+    eof = False
+
+    def more() -> bool:
+        nonlocal buf, eof
+        if eof:
+            return False
+        data = fh.read(1 << 16)
+        buf += decoder.decode(data, final=not data)
+        eof = not data
+        return True
+
+    while True:
+        buf = buf.lstrip(_XML_SPACE)
+        while len(buf) < 9 and more():
+            buf = buf.lstrip(_XML_SPACE)
+        if buf.startswith("<?"):
+            opener, closer = "<?", "?>"
+        elif buf.startswith("<!--"):
+            opener, closer = "<!--", "-->"
+        else:
+            # <!DOCTYPE, or any other <! (not allowed before the root): refuse;
+            # the root element or non-XML: nothing was declared.
+            return buf.startswith("<!")
+        buf = buf[len(opener):]
+        while (end := buf.find(closer)) < 0:
+            buf = buf[-(len(closer) - 1):]  # a closer may straddle two chunks
+            if not more():
+                return False  # unterminated: the XML parser will call it broken
+        buf = buf[end + len(closer):]
 
 
 def _part_element(doc, reltype: str):
