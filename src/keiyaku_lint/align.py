@@ -100,6 +100,7 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
     _assign_split(clauses, units, ref_canon, matches, owner)
     _assign_in_place(clauses, units, sim, cover, matches, owner)
     _assign_contained(clauses, units, cover, ref_canon, matches, owner)
+    _extend_splits(clauses, units, ref_canon, matches, owner)
     leftover = [u for u in units if u.order not in owner]
     return matches, leftover
 
@@ -186,6 +187,27 @@ def _assign_contained(clauses, units, cover, ref_canon, matches, owner) -> None:
         best = max(free, key=lambda u: cover[i, u.order], default=None)
         if best is not None and cover[i, best.order] >= CONTAINED:
             _take(match, [best], cover[i, best.order], "contained", owner)
+
+
+def _extend_splits(clauses, units, ref_canon, matches, owner) -> None:
+    """A clause matched to one paragraph whose unclaimed neighbour (before or after it,
+    in the same article) holds the rest of it: the draft split the clause in two."""
+    for i, clause in enumerate(clauses):
+        match = matches[clause.id]
+        if len(match.units) != 1:
+            continue
+        u = match.units[0]
+        alone = fuzz.ratio(ref_canon[i], u.canon) / 100.0
+        for k in (u.order - 1, u.order + 1):
+            other = units[k] if 0 <= k < len(units) else None
+            if other is None or other.order in owner or other.article is not u.article:
+                continue
+            pair = [other, u] if k < u.order else [u, other]
+            joined = fuzz.ratio(ref_canon[i], pair[0].canon + pair[1].canon) / 100.0
+            if joined >= alone + 0.05:
+                _take(match, pair, joined, "split", owner)
+                owner[other.order] = clause.id
+                break
 
 
 def _bounds(clauses, k, matches) -> tuple[Unit | None, Unit | None]:

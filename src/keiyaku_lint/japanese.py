@@ -54,7 +54,7 @@ _XREF_RE = re.compile(
 )
 # The annex cited under whatever name the draft gives it: 別添「…特記事項」, 別記「…」,
 # 第２章（…特記事項）の規定.
-_ANNEX_CITE_RE = re.compile(r"(別添|別記|別紙|第\d+章)\d*[「『(]?([^」』)]{0,40}特記事項)[」』)]?(の規定)?")
+_ANNEX_CITE_RE = re.compile(r"(別添|別記|別紙|第\d+章)\d*([「『(][^」』)]{0,40}[」』)])?(の規定)?(?=に基づ|に定め|を遵守|の定め)")
 _XREF_TOKEN = "〓"
 _PUNCT_RE = re.compile(r"[、。，．,.・「」『』()（）\[\]［］【】:：;；\"'“”‘’]")
 
@@ -183,7 +183,7 @@ def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False
     m = m.sub(_KANJI_NUM_RE, lambda x: str(kanji_to_int(x.group(0)) or x.group(0)))
     m = m.sub(_LARGE_TSU_RE, "っ")
     m = m.sub(_SYN_RE, lambda x: _SYN_TABLE[x.group(0)])
-    m = m.sub(_ANNEX_CITE_RE, lambda x: f"別添「{x.group(2)}」")
+    m = m.sub(_ANNEX_CITE_RE, "別添特記事項")
     if not keep_xref:
         m = m.sub(_XREF_RE, _XREF_TOKEN).sub(re.compile(_XREF_TOKEN + "{2,}"), _XREF_TOKEN)
     if not keep_punct:
