@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -331,12 +332,28 @@ def _worker_main(conn, ref, pdf_engine: str) -> None:
             conn.send(("done", idx, error_result(path, InternalError(path, f"result not transferable: {exc}"))))
 
 
+@contextmanager
+def _sigint_blocked():
+    """Block SIGINT while a worker starts, so that the worker inherits it blocked (a spawned
+    worker still importing would otherwise die of Ctrl-C with a traceback); a Ctrl-C that
+    arrives meanwhile is delivered to the parent when the block is lifted."""
+    can = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if can:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if can:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 class _Worker:
     def __init__(self, ctx, ref, pdf_engine: str, target=_worker_main) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(target=target, args=(child, ref, pdf_engine), daemon=True,
                                 name="keiyaku-lint-worker")
-        self.proc.start()
+        with _sigint_blocked():  # inherited: a Ctrl-C to the terminal's process group reaches only us
+            self.proc.start()
         child.close()
         self.ready = False
         self.task: tuple[int, str, float] | None = None  # (index, path, deadline)
@@ -379,6 +396,11 @@ class _Pool:
         self.startup_failures = 0
 
     def _spawn(self) -> _Worker:
+        # multiprocessing's resource tracker unblocks SIGINT when it starts; start it first,
+        # outside _sigint_blocked, so that the workers inherit the block.
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
         return _Worker(self.ctx, self.ref, self.pdf_engine, self.target)
 
     def run(self, paths: list[str], done) -> None:

@@ -97,6 +97,17 @@ def audit(
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
+    args = dict(locals())
+    args.pop("version")
+    try:
+        _audit(**args)
+    except KeyboardInterrupt:  # before or after the batch (the batch handles its own)
+        typer.echo("keiyaku-lint: interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _audit(paths, fmt, lang, reference, fail_on, verbose, quiet, pdf_engine, jobs, timeout, glob, csv_out,
+           summary_out, html_out, json_out, config, no_config) -> None:
     from .config import ConfigError, apply_accepted, check_accepted, load_config
 
     if config is not None and no_config:
