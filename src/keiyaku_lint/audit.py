@@ -19,7 +19,7 @@ from .structure import DocTree, Item, Paragraph, parse_lines
 SEVERITY = {"ok": 0, "accepted": 0, "altered": 1, "weakened": 2, "missing": 3, "error": 4}
 # An added paragraph that disapplies, replaces, caps or extends past a duty overrides it.
 OVERRIDE_RE = re.compile(r"にかかわらず|この限りでない|足りる|要しない|妨げない|免除|限度|上限|を超えない|適用しない"
-                         r"|に代え|省略する|引き続き|継続して|完了後も|終了後も")
+                         r"|に代え|省略する|引き続き|継続して|完了後も|終了後も|消滅|失効|効力を失")
 
 
 @dataclass
@@ -168,7 +168,7 @@ def _override_target(unit: Unit, owner: dict[int, str]) -> str | None:
     idx = unit.para.index
     # a pointer to a rule (前項の規定にかかわらず, 第２項を適用しない), not to an object
     # (第１項の機密情報)
-    rule_ref = r"(の規定|にかかわらず|を適用|の定め)"
+    rule_ref = r"(の規定|にかかわらず|を適用|の定め|の義務|の[^、。]{0,10}に代え)"
     m = re.search(r"第([0-9０-９]+)項[^、。]{0,6}" + rule_ref, unit.para.text)
     wanted = None
     if re.search(r"(前項|前各項|前[0-9０-９二三]項)" + rule_ref, unit.para.text):

@@ -32,6 +32,8 @@ from .reference import RefClause, RefItem
 from .rules.catalog import rule
 
 EFFECT_RANK = {"alter": 1, "strengthen": 1, "weaken": 2}
+# An item label left in running text when a draft folds the items into a sentence.
+ITEM_LABEL_RE = re.compile(r"(^|[。：:\s　])(?:[一二三四五六七八九十]{1,2}|[（(][0-9０-９]{1,2}[）)]|[ア-オ])[\s　]+")
 
 
 @dataclass
@@ -94,7 +96,7 @@ SURVIVAL_RE = re.compile(r"(終了し.{0,8}解除され.{0,6}後|解除又は終
 APPROVAL_RE = re.compile(r"承諾|承認|同意|許可")
 WEAK_CONTROL_RE = re.compile(r"協議|通知|報告|届出|届け出|連絡|判断|必要")
 ONSITE_RE = re.compile(r"作業場所において|立入|立ち入|実地|立会")
-PAPER_RE = re.compile(r"書面|報告|自己点検|自ら点検|チェック|確認書")
+PAPER_RE = re.compile(r"書面|書類|資料|報告|自己点検|自ら点検|チェック|確認書|聴取|ヒアリング|電話|電子メール")
 CARE_RE = re.compile(r"善良な(る)?管理者の注意")
 LIABILITY_LIMIT_RE = re.compile(r"上限|限度|を超えない|故意又は重大な過失|重大な過失|に限り賠償|立証")
 
@@ -108,8 +110,8 @@ CONDITION_RE = re.compile(r"場合|とき|により|によって|において|�
 # Limits on the contractor's own action (deleting one frees the contractor) …
 CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|直接|最小限|手段|程度|一部|特定の")
 # A concrete means or standard (確実に, 台帳で, 書面で) replaced by a vague one (適切に).
-STRICT_MEANS_RE = re.compile(r"確実|完全|必ず|常に|台帳|書面|物理的|暗号|直ちに|一切|全て")
-VAGUE_MEANS_RE = re.compile(r"適切|適正|相当|合理的|適宜|可能な|必要な")
+STRICT_MEANS_RE = re.compile(r"確実|完全|必ず|常に|台帳|書面|物理的|暗号|直ちに|一切|全て|最小限")
+VAGUE_MEANS_RE = re.compile(r"適切|適正|相当|適宜|可能な|必要な|必要と認め|認められる|合理的な(方法|範囲|措置)")
 # … and limits on the object protected (deleting one protects more information).
 OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの|記録され|記録さ$|記載され|保存され")
 # Universal words: deleting one narrows twice as much as an ordinary word.
@@ -148,7 +150,8 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
     ref_items = [it.text for it in clause.walk_items()]
     if ref_items and not draft_items:
         # The draft folded the items into running text: compare everything at once.
-        ref_main, draft_main, ref_items = clause.text + "".join(ref_items), draft_text, []
+        ref_main, ref_items = clause.text + "".join(ref_items), []
+        draft_main = ITEM_LABEL_RE.sub(r"\1", draft_text)
     else:
         ref_main, draft_main = clause.text, draft_text
     ref_all = canon(clause.text + "".join(it.text for it in clause.walk_items()), keep_punct=True)
@@ -481,6 +484,9 @@ def span_kind(words: str) -> str:
         return "constraint"
     if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに)$", words):
         return "condition"
+    if len(words) <= 12 and re.search(r"(の|な|する|した|される|された|に係る)$", words) \
+            and not INTENSIFIER_RE.search(words):
+        return "object"  # an adnominal modifier: 紙媒体の個人情報, 新たに配置する業務従事者
     if INTENSIFIER_RE.search(probe) and len(words) <= 20:
         return "content"
     if CONDITION_RE.search(probe):
@@ -514,7 +520,7 @@ def _coverage(words: str, inserted: bool, in_definition: bool = False, restricti
 
 
 def analyse_edits(ref_src: str, draft_src: str, polarity: int, explained: set[str],
-                  parties: Parties = NO_PARTIES) -> list[Reason]:
+                  parties: Parties = NO_PARTIES, whole_exception: bool = False) -> list[Reason]:
     """Reasons for the word-level edits between a reference text and its draft text;
     each reason quotes the words as written in the reference and in the draft."""
     rm = canon_map(ref_src, keep_punct=True)
@@ -528,7 +534,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int, explained: set[st
     definitions = definition_spans(ref)
     out = []
     for edit in word_edits(ref, draft):
-        found = _judge_edit(edit, spans, definitions, polarity, explained, ref)
+        found = _judge_edit(edit, spans, definitions, polarity, explained, ref, whole_exception)
         ref_words = rm.source(ref_src, edit.ref_start, edit.ref_end).strip()
         draft_words = dm.source(draft_src, edit.draft_start, edit.draft_end).strip()
         for reason in found:
@@ -552,56 +558,85 @@ def _sentence_at(text: str, pos: int) -> str:
     return text[start:end if end >= 0 else len(text)]
 
 
+def _content_words(toks: list[Token]) -> str:
+    return "".join(t.surface for t in toks if t.pos not in FUNCTION_POS)
+
+
 def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[str],
-                ref_text: str = "") -> list[Reason]:
+                ref_text: str = "", whole_exception: bool = False) -> list[Reason]:
     rw, dw = edit.ref_words, edit.draft_words
+    if _modal_only(rw) and _modal_only(dw):
+        return []  # a change of modality is the modality detector's business
     if _party_shift(edit):
         return [_make("party.shifted", rw, dw)]
     if _negation_flip(edit):
         return [_make("negation.flipped", rw, dw)]
-    end = edit.ref_end if edit.ref_end >= 0 else edit.ref_start + len(rw)
-    inside = next((s for s in spans if s[0] <= edit.ref_start and end <= s[1] + 1), None)
-    local = -polarity if inside else polarity
-    deleted_core = bool(EXCEPTION_CORE_RE.search(rw)) and not EXCEPTION_CORE_RE.search(dw)
-    in_def = any(s <= edit.ref_start and end <= e + 1 for s, e in definitions)
     if DISCRETION_RE.search(dw) and not DISCRETION_RE.search(rw):
         return [_make("party.shifted", rw, dw)]
     if TIME_WORD_RE.match(rw) and not dw:
         return []  # a time word alone is the deadline detector's business
-    # alternatives inserted just before 「…に限定」「…を除き」 widen what is allowed
-    restrictive = bool(RESTRICTIVE_RE.search(ref_text[edit.ref_start:]))
-    whole_paren = _whole_parenthetical(ref_text, edit.ref_start, end)
-    cov = 0
-    if rw and whole_paren and not re.search(r"除", rw):
-        cov += -1  # a deleted parenthetical spelled out what is required or covered
-    elif rw:
-        cov += _coverage(rw, inserted=False, in_definition=in_def) if not (inside and deleted_core) else -1
-    if dw:
-        cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive,
-                         in_exception=inside is not None)
     if rw and dw and STRICT_MEANS_RE.search(rw) and VAGUE_MEANS_RE.search(dw) and not VAGUE_MEANS_RE.search(rw):
         return [_make("means.loosened" if polarity > 0 else "content.changed", rw, dw)]
+    end = edit.ref_end if edit.ref_end >= 0 else edit.ref_start + len(rw)
+    inside = whole_exception or any(s <= edit.ref_start and end <= e + 1 for s, e in spans)
+    if inside:
+        return _judge_in_exception(rw if _content_words(edit.ref_tokens) else "",
+                                   dw if _content_words(edit.draft_tokens) else "", polarity)
+    in_def = any(s <= edit.ref_start and end <= e + 1 for s, e in definitions)
+    # alternatives inserted just before 「…に限定」「…を除き」 widen what is allowed
+    restrictive = bool(RESTRICTIVE_RE.search(ref_text[edit.ref_start:]))
+    cov = 0
+    if rw and _whole_parenthetical(ref_text, edit.ref_start, end) and not re.search(r"除", rw):
+        cov += -1  # a deleted parenthetical spelled out what is required or covered
+    elif rw:
+        cov += _coverage(rw, inserted=False, in_definition=in_def)
+    if dw:
+        cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive)
     if rw and dw and cov == 0 and span_kind(rw) == span_kind(dw) == "content" \
             and len(_plain(rw)) >= 6 and len(_plain(rw)) >= 2.5 * len(_plain(dw)):
         cov = -1  # several duties or items replaced by one short word (概要, 責任者)
-    effect = cov * local
+    effect = cov * polarity
     if rw and dw and cov == 0:
         return [_make("content.changed", rw, dw)]
     if effect < 0:
         if dw and not rw and span_kind(dw) != "content":
             name = "exception.added" if not re.search(r"容易|のみ|いずれにも", dw) else "scope.narrowed"
-        elif inside and not deleted_core:
-            name = "exception.widened"
         elif rw and not dw:
             name = "content.deleted"
         else:
             name = "scope.narrowed"
         return [_make(name, rw, dw)]
     if effect > 0:
-        if inside and deleted_core:
-            return [_make("exception.removed", rw, dw)]
         return [_make("content.added" if dw else "scope.broadened", rw, dw)]
     return [_make("content.changed", rw, dw)]
+
+
+def _modal_only(words: str) -> bool:
+    """Only a modal ending (ものとする, ことができる, なければならない …)."""
+    return bool(MODAL_RE.search(words)) and not re.sub(r"[ぁ-ん]", "", MODAL_RE.sub("", words))
+
+
+def _judge_in_exception(rw: str, dw: str, polarity: int) -> list[Reason]:
+    """An edit inside an exception (ただし…この限りでない, …を除き, an exclusion item).
+
+    Everything in an exception but its core marker is a condition of the exception:
+    deleting words widens it, adding a condition narrows it, adding an alternative
+    (又は…) widens it. Deleting the core marker removes the exception altogether.
+    `polarity` is that of the duty the exception belongs to.
+    """
+    deleted_core = bool(EXCEPTION_CORE_RE.search(rw)) and not EXCEPTION_CORE_RE.search(dw)
+    if deleted_core:
+        effect = polarity
+    elif rw and not dw:
+        effect = -polarity
+    elif dw and not rw:
+        effect = -polarity if re.search(r"又は|若しくは|その他|及び|並びに", dw) else polarity
+    else:
+        return [_make("content.changed", rw, dw)]
+    if effect < 0:
+        name = "content.deleted" if deleted_core else "exception.added" if dw else "exception.widened"
+        return [_make(name, rw, dw)]
+    return [_make("exception.removed" if deleted_core else "content.added", rw, dw)]
 
 
 def _party_shift(edit: Edit) -> bool:
@@ -635,7 +670,9 @@ def compare_items(ref_tree: tuple[RefItem, ...], ref_items: list[str], draft_ite
             name = "item.deleted" if polarity > 0 else "exception.removed"
             out.append(_make(name, _clip(ref_items[i]), ""))
         elif rc[i] != dc[j]:
-            out.extend(analyse_edits(ref_items[i], draft_items[j], polarity, explained, parties))
+            # the items of an exclusion clause are exceptions to the protection (see _judge_in_exception)
+            out.extend(analyse_edits(ref_items[i], draft_items[j], abs(polarity), explained, parties,
+                                     whole_exception=polarity < 0))
     used = {j for _, j in pairs if j is not None}
     for j, text in enumerate(draft_items):
         if j not in used:
@@ -652,6 +689,10 @@ def _pair_items(rc: list[str], dc: list[str]) -> list[tuple[int, int | None]]:
             continue
         pair[i] = j
         used.add(j)
+    left_r = [i for i in range(len(rc)) if i not in pair]
+    left_d = [j for j in range(len(dc)) if j not in used]
+    if left_r and len(left_r) == len(left_d):
+        pair.update(zip(left_r, left_d))  # reworded items in the same places
     return [(i, pair.get(i)) for i in range(len(rc))]
 
 
