@@ -255,9 +255,6 @@ def test_seisou_orthographic_only_clauses_are_ok(seisou, clause_id):
     assert f.status == "ok", _reason_text(f)
 
 
-@pytest.mark.xfail(strict=True, reason="judge: tokki-6-7 in the 清掃 draft (機密情報・個人情報 → 機密、個人情報等, "
-                   "必要な措置 → 必要措置) is weakened through content.deleted of 'な' and '情報' — a dropped "
-                   "な is not a deletion of protective wording")
 def test_seisou_dropped_na_is_not_a_content_deletion(seisou):
     by_id, _ = seisou
     assert not any(r.rule == "content.deleted" and r.ref_words == "な" for r in by_id["tokki-6-7"].reasons)

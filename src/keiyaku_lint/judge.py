@@ -575,7 +575,7 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
         return [_make("party.shifted", rw, dw)]
     if TIME_WORD_RE.match(rw) and not dw:
         return []  # a time word alone is the deadline detector's business
-    if rw and dw and STRICT_MEANS_RE.search(rw) and VAGUE_MEANS_RE.search(dw) and not VAGUE_MEANS_RE.search(rw):
+    if rw and dw and _looser_means(rw, dw):
         return [_make("means.loosened" if polarity > 0 else "content.changed", rw, dw)]
     end = edit.ref_end if edit.ref_end >= 0 else edit.ref_start + len(rw)
     inside = whole_exception or any(s <= edit.ref_start and end <= e + 1 for s, e in spans)
@@ -611,6 +611,15 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
     return [_make("content.changed", rw, dw)]
 
 
+def _strictness(words: str) -> int:
+    return len(STRICT_MEANS_RE.findall(words)) - len(VAGUE_MEANS_RE.findall(words))
+
+
+def _looser_means(rw: str, dw: str) -> bool:
+    """A concrete means or limit replaced by a vaguer one (確実に → 適切に, 最小限 → 必要と認められる)."""
+    return bool(STRICT_MEANS_RE.search(rw)) and bool(VAGUE_MEANS_RE.search(dw)) and _strictness(dw) < _strictness(rw)
+
+
 def _modal_only(words: str) -> bool:
     """Only a modal ending (ものとする, ことができる, なければならない …)."""
     return bool(MODAL_RE.search(words)) and not re.sub(r"[ぁ-ん]", "", MODAL_RE.sub("", words))
@@ -631,6 +640,8 @@ def _judge_in_exception(rw: str, dw: str, polarity: int) -> list[Reason]:
         effect = -polarity
     elif dw and not rw:
         effect = -polarity if re.search(r"又は|若しくは|その他|及び|並びに", dw) else polarity
+    elif re.search(r"問わず|かかわらず", dw) and not re.search(r"問わず|かかわらず", rw):
+        effect = -polarity  # its condition replaced by 「理由のいかんを問わず」
     else:
         return [_make("content.changed", rw, dw)]
     if effect < 0:
