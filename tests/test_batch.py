@@ -210,6 +210,30 @@ def test_pool_survives_crashes_and_hangs_and_keeps_input_order():
     assert [got[i].path for i in range(len(paths))] == paths
 
 
+def _dies_at_start(conn, ref, pdf_engine):
+    os._exit(3)
+
+
+def test_pool_that_cannot_start_hands_back_every_file():
+    got: dict[int, DocResult] = {}
+    with pytest.raises(batch._PoolFailed) as exc:
+        batch._Pool(2, None, "pdfplumber", 5.0, target=_dies_at_start).run(["a", "b", "c"], got.__setitem__)
+    assert exc.value.todo == [0, 1, 2] and got == {}
+    assert "exit code 3" in str(exc.value)
+
+
+def test_run_batch_falls_back_to_in_process_when_workers_cannot_start(monkeypatch, capsys):
+    def broken_pool(self, paths, done):
+        done(0, DocResult(paths[0]))
+        raise batch._PoolFailed("cannot start worker processes (OSError: no)", [1, 2])
+
+    monkeypatch.setattr(batch._Pool, "run", broken_pool)
+    monkeypatch.setattr(batch, "audit_file", lambda path, ref, pdf_engine="pdfplumber": DocResult(path + "!"))
+    res = batch.run_batch(["a", "b", "c"], REF, jobs=2, progress=False)
+    assert [r.path for r in res.results] == ["a", "b!", "c!"]
+    assert "remaining 2 files in this process" in capsys.readouterr().err
+
+
 def test_worker_exceptions_become_one_line_error_rows(monkeypatch):
     def explode(path, ref, pdf_engine="pdfplumber"):
         raise ValueError("unexpected\nmulti-line failure")

@@ -257,7 +257,13 @@ def run_batch(files: Sequence[Path | str], ref, *, jobs: int | None = None, time
             if jobs == 1 or len(paths) <= 1 and not _need_isolation(timeout):
                 _run_inprocess(paths, ref, timeout, pdf_engine, done)
             else:
-                _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout).run(paths, done)
+                try:
+                    _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout).run(paths, done)
+                except _PoolFailed as exc:
+                    print(f"keiyaku-lint: {exc}; auditing the remaining {len(exc.todo)} files in this process",
+                          file=sys.stderr)
+                    _run_inprocess([paths[i] for i in exc.todo], ref, timeout, pdf_engine,
+                                   lambda k, res: done(exc.todo[k], res))
         except KeyboardInterrupt:
             out.interrupted = True
     out.elapsed = time.monotonic() - start
@@ -308,6 +314,14 @@ def _on_alarm(signum, frame):  # noqa: ARG001
 
 
 # ---- worker processes
+
+
+class _PoolFailed(Exception):
+    """Worker processes cannot be started; `todo` are the indices not yet audited."""
+
+    def __init__(self, reason: str, todo: list[int]) -> None:
+        super().__init__(reason)
+        self.todo = todo
 
 
 def _worker_main(conn, ref, pdf_engine: str) -> None:
@@ -394,6 +408,7 @@ class _Pool:
         self.target = target
         self.workers: list[_Worker] = []
         self.startup_failures = 0
+        self.last_exit = ""
 
     def _spawn(self) -> _Worker:
         # multiprocessing's resource tracker unblocks SIGINT when it starts; start it first,
@@ -427,22 +442,20 @@ class _Pool:
                 for pos, w in enumerate(list(self.workers)):
                     remaining -= self._collect(pos, w, done)
                 if self.startup_failures >= MAX_STARTUP_FAILURES * self.size:
-                    reason = "worker processes fail to start"
-                    while pending:
-                        idx = pending.popleft()
-                        done(idx, error_result(paths[idx], InternalError(paths[idx], reason)))
-                        remaining -= 1
-                    for w in self.workers:
-                        if w.task is not None:
-                            done(w.task[0], error_result(w.task[1], InternalError(w.task[1], reason)))
-                            remaining -= 1
-                            w.task = None
+                    raise _PoolFailed(f"worker processes exit before they are ready ({self.last_exit})",
+                                      self._todo(pending))
+        except (OSError, RuntimeError, ValueError) as exc:  # e.g. no more processes, spawn refused
+            raise _PoolFailed(f"cannot start worker processes ({type(exc).__name__}: {exc})",
+                              self._todo(pending)) from exc
         finally:
             for w in self.workers:
                 if w.task is None and w.proc.is_alive():
                     w.stop()
                 else:
                     w.kill()
+
+    def _todo(self, pending: deque) -> list[int]:
+        return sorted([w.task[0] for w in self.workers if w.task is not None] + list(pending))
 
     def _replace(self, pos: int, w: _Worker) -> None:
         w.kill()
@@ -481,6 +494,7 @@ class _Pool:
                 finished += 1
             elif not w.ready:
                 self.startup_failures += 1
+                self.last_exit = f"exit code {w.proc.exitcode}"
             self._replace(pos, w)
         elif w.task is not None and time.monotonic() > w.task[2]:
             idx, path, _ = w.task
