@@ -24,7 +24,8 @@ from .numerals import kanji_to_int
 # rewritten to the right-hand form before comparison (canon and token level).
 SYNONYMS: list[tuple[str, str]] = [
     ("返還", "返却"),
-    ("のっとり", "則り"),
+    ("のっと", "則"),
+    ("この契約", "本契約"),
     ("年間以上", "年以上"),
     ("箇月", "月"), ("か月", "月"), ("ヶ月", "月"), ("カ月", "月"), ("ケ月", "月"),
     ("予め", "あらかじめ"),

@@ -417,12 +417,16 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
     return [e for e in edits if not _editorial(e)]
 
 
-EDITORIAL_NORMS = {"〓", "等", "及び", "並びに", "為る"}
+EDITORIAL_NORMS = {"〓", "等", "及び", "並びに", "為る", "其の", "此の", "当該", "有る", "実施", "行う"}
+
+
+def _grammatical(t: Token) -> bool:
+    return t.pos in FUNCTION_POS or (t.pos == "助動詞" and t.norm not in MEANINGFUL_AUX)
 
 
 def _editorial(edit: Edit) -> bool:
     toks = edit.ref_tokens + edit.draft_tokens
-    if all(t.pos in FUNCTION_POS or t.norm in EDITORIAL_NORMS for t in toks):
+    if all(_grammatical(t) or t.norm in EDITORIAL_NORMS for t in toks):
         return True
     rl, dl = _modal_levels(edit.ref_words), _modal_levels(edit.draft_words)
     if rl and dl and sorted(x[0] for x in rl) == sorted(x[0] for x in dl):
@@ -433,12 +437,15 @@ def _editorial(edit: Edit) -> bool:
     return Counter(_content(edit.ref_tokens)) == Counter(_content(edit.draft_tokens))
 
 
-LIGHT_NORMS = {"為る", "ため", "為", "こと", "もの", "上", "際", "よう", "的", "等", "及び", "並びに", "当該"}
+LIGHT_NORMS = {"為る", "ため", "為", "こと", "もの", "上", "際", "よう", "的", "等", "及び", "並びに", "当該",
+               "其の", "此の", "有る", "実施", "行う"}
+# Auxiliary verbs that carry meaning (negation); the others (passive れる, past た …) are grammar.
+MEANINGFUL_AUX = {"ない", "ぬ", "ず", "べし", "まい", "せる", "させる"}
 
 
 def _content(toks: list[Token]) -> list[str]:
     """Characters of the content words: what a reordering or re-segmentation keeps."""
-    return [c for t in toks if t.pos not in FUNCTION_POS and t.norm not in LIGHT_NORMS for c in t.norm]
+    return [c for t in toks if not _grammatical(t) and t.norm not in LIGHT_NORMS for c in t.norm]
 
 
 def definition_spans(text: str) -> list[tuple[int, int]]:
