@@ -191,7 +191,7 @@ class Progress:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.errors = 0
         self._bar = None
-        if self.enabled and total:
+        if self.enabled and total > 1:  # one file needs no bar
             from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn,
                                        TimeElapsedColumn, TimeRemainingColumn)
