@@ -276,7 +276,21 @@ def test_keyboard_interrupt_in_process_returns_what_finished(monkeypatch):
 
 
 @needs_corpus
-@pytest.mark.parametrize("delay", [1.0, 3.0])  # while the workers start; midway
+def _wait_for_children(pid: int, limit: float = 30.0) -> None:
+    """Until the process has started a child (it is inside the batch), as far as /proc tells."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            if children.read_text().split():
+                return
+        except OSError:
+            time.sleep(1.0)  # no /proc: a fixed head start
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("delay", [0.2, 2.5])  # while the workers start; midway
 def test_sigint_leaves_no_report_or_a_complete_one(tmp_path, delay):
     """Ctrl-C midway through 60 documents: exit 130 promptly; each report is absent or complete."""
     folder = tmp_path / "archive"
@@ -291,6 +305,7 @@ def test_sigint_leaves_no_report_or_a_complete_one(tmp_path, delay):
                              "--csv", str(detail), "--summary", str(summary)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL,
                             start_new_session=True)
+    _wait_for_children(proc.pid)
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C on a terminal: the whole process group
     start = time.monotonic()
