@@ -417,7 +417,6 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
     return [e for e in edits if not _editorial(e)]
 
 
-EDITORIAL_NORMS = {"〓", "等", "及び", "並びに", "為る", "其の", "此の", "当該", "有る", "実施", "行う"}
 
 
 def _grammatical(t: Token) -> bool:
@@ -437,8 +436,13 @@ def _editorial(edit: Edit) -> bool:
     return Counter(_content(edit.ref_tokens)) == Counter(_content(edit.draft_tokens))
 
 
+# Words that carry grammar, not content: light verbs, formal nouns, demonstratives and
+# the verbs of compound particles (における, による, に係る, に関する, に対し, に当たり,
+# について, とともに). A change made only of these is editorial.
 LIGHT_NORMS = {"為る", "ため", "為", "こと", "もの", "上", "際", "よう", "的", "等", "及び", "並びに", "当該",
-               "其の", "此の", "有る", "実施", "行う"}
+               "其の", "此の", "有る", "実施", "行う", "おく", "よる", "とも", "掛かる", "関する", "当たる",
+               "対する", "つく", "又は", "又", "若しくは", "など"}
+EDITORIAL_NORMS = LIGHT_NORMS | {"〓"}
 # Auxiliary verbs that carry meaning (negation); the others (passive れる, past た …) are grammar.
 MEANINGFUL_AUX = {"ない", "ぬ", "ず", "べし", "まい", "せる", "させる"}
 
@@ -572,7 +576,7 @@ def _content_words(toks: list[Token]) -> str:
 def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[str],
                 ref_text: str = "", whole_exception: bool = False) -> list[Reason]:
     rw, dw = edit.ref_words, edit.draft_words
-    if _modal_only(rw) and _modal_only(dw):
+    if (_modal_only(rw) or not rw) and (_modal_only(dw) or not dw):
         return []  # a change of modality is the modality detector's business
     if _party_shift(edit):
         return [_make("party.shifted", rw, dw)]
