@@ -82,8 +82,9 @@ def decide(reasons: list[Reason]) -> str:
 MODAL_RE = re.compile(
     r"努めなければならない|努めるものとする|努める|よう配慮|配慮する|ことができる|差し支えない|妨げない"
     r"|なければならない|てはならない|ではならない|ものとする|義務を負う|責任を負う|負担する|ものではない"
-    r"|遵守させ|ことを確認する|に限定しなければ")
+    r"|遵守させ|ことを確認する|に限定しなければ|望ましい")
 MODAL_LEVEL = {"努めなければならない": 2, "努めるものとする": 1, "努める": 1, "よう配慮": 1, "配慮する": 1,
+               "望ましい": 1,
                "ことができる": 0, "差し支えない": 0, "妨げない": 0}
 
 URGENT = {"直ちに": 4, "即時": 4, "即座に": 4, "速やかに": 3, "遅滞なく": 3, "早急に": 3, "至急": 3}
@@ -96,7 +97,8 @@ SURVIVAL_RE = re.compile(r"(終了し.{0,8}解除され.{0,6}後|解除又は終
 APPROVAL_RE = re.compile(r"承諾|承認|同意|許可")
 WEAK_CONTROL_RE = re.compile(r"協議|通知|報告|届出|届け出|連絡|判断|必要")
 ONSITE_RE = re.compile(r"作業場所において|立入|立ち入|実地|立会")
-PAPER_RE = re.compile(r"書面|書類|資料|報告|自己点検|自ら点検|チェック|確認書|聴取|ヒアリング|電話|電子メール")
+PAPER_RE = re.compile(r"書面|書類|資料|報告|自己点検|自ら点検|チェック|確認書|聴取|ヒアリング|電話|電子メール"
+                      r"|オンライン|リモート|遠隔|映像|ウェブ|Web")
 CARE_RE = re.compile(r"善良な(る)?管理者の注意")
 LIABILITY_LIMIT_RE = re.compile(r"上限|限度|を超えない|故意又は重大な過失|重大な過失|に限り賠償|立証")
 
@@ -105,7 +107,7 @@ LIABILITY_LIMIT_RE = re.compile(r"上限|限度|を超えない|故意又は重�
 SOFTENER_RE = re.compile(r"可能な限り|できる限り|なるべく|必要に応じ|原則として|適宜|努めて|必要があると認め"
                          r"|支障のない|合理的な範囲|業務上(の)?必要|業務の遂行上必要|必要な場合|やむを得ない|差し支え"
                          r"|適切に|適正に")
-CONDITION_RE = re.compile(r"場合|とき|により|によって|において|に基づ|事由|理由|責に帰|責めに帰|故意|過失|重大|重要|著しい|相当の|明らか"
+CONDITION_RE = re.compile(r"場合|とき|(求め|要請|請求|指示)に応じ|により|によって|において|に基づ|事由|理由|責に帰|責めに帰|故意|過失|重大|重要|著しい|相当の|明らか"
                           r"|期間中|いずれにも|おそれ|要する|ただし|除|規定にかかわらず|上限|限度|ことなく|なく$|ずに$")
 # Limits on the contractor's own action (deleting one frees the contractor) …
 CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|直接|最小限|手段|程度|一部|特定の")
@@ -125,7 +127,8 @@ TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞な�
 DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断)")
 TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
-SOFT_DUTY_RE = re.compile(r"周知|伝え|求め|依頼|要請|働きかけ|注意し|参考|配慮|努め|促す|指導")
+SOFT_DUTY_RE = re.compile(r"よう(に)?[^、。]{0,12}(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え)"
+                          r"|周知|注意し|参考として|参考に")
 STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|算定|[てで]はならな|[てで]はならず|ないものとする")
 PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず|ないものとする")
 EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
@@ -441,7 +444,7 @@ def _editorial(edit: Edit) -> bool:
 # について, とともに). A change made only of these is editorial.
 LIGHT_NORMS = {"為る", "ため", "為", "こと", "もの", "上", "際", "よう", "的", "等", "及び", "並びに", "当該",
                "其の", "此の", "有る", "実施", "行う", "おく", "よる", "とも", "掛かる", "関する", "当たる",
-               "対する", "つく", "又は", "又", "若しくは", "など"}
+               "対する", "つく", "又は", "又", "若しくは", "など", "並び"}
 EDITORIAL_NORMS = LIGHT_NORMS | {"〓"}
 # Auxiliary verbs that carry meaning (negation); the others (passive れる, past た …) are grammar.
 MEANINGFUL_AUX = {"ない", "ぬ", "ず", "べし", "まい", "せる", "させる"}
@@ -485,6 +488,8 @@ def span_kind(words: str) -> str:
     """softener | constraint | object | condition | content: judged on a short span, or
     on how a long span ends (「…場合は」 is a condition however long)."""
     probe = words if len(words) <= 20 else words[-8:]
+    if words.startswith(("ただし", "但し")):
+        return "condition"  # a proviso carves something out of the main rule
     if SOFTENER_RE.search(words if len(words) <= 30 else probe):
         return "softener"
     if len(words) > 8 and re.search(r"(とする|ならない|できる|こと|する)$", words):
@@ -494,6 +499,8 @@ def span_kind(words: str) -> str:
     if CONSTRAINT_RE.search(probe):
         return "constraint"
     if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに)$", words):
+        return "condition"
+    if len(words) <= 12 and CONDITION_RE.search(words):
         return "condition"
     if len(words) <= 12 and re.search(r"(の|な|する|した|される|された|に係る)$", words) \
             and not INTENSIFIER_RE.search(words):
@@ -586,10 +593,11 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
         return [_make("party.shifted", rw, dw)]
     if TIME_WORD_RE.match(rw) and not dw:
         return []  # a time word alone is the deadline detector's business
-    if rw and dw and _looser_means(rw, dw):
-        return [_make("means.loosened" if polarity > 0 else "content.changed", rw, dw)]
     end = edit.ref_end if edit.ref_end >= 0 else edit.ref_start + len(rw)
     inside = whole_exception or any(s <= edit.ref_start and end <= e + 1 for s, e in spans)
+    if rw and dw and _looser_means(rw, dw):
+        name = "exception.widened" if inside else "means.loosened" if polarity > 0 else "content.changed"
+        return [_make(name, rw, dw)]
     if inside:
         return _judge_in_exception(rw if _content_words(edit.ref_tokens) else "",
                                    dw if _content_words(edit.draft_tokens) else "", polarity)
@@ -610,7 +618,7 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
     if rw and dw and cov == 0:
         return [_make("content.changed", rw, dw)]
     if effect < 0:
-        if dw and not rw and span_kind(dw) != "content":
+        if dw and not rw and (span_kind(dw) in ("condition", "softener") or EXCEPTION_CORE_RE.search(dw)):
             name = "exception.added" if not re.search(r"容易|のみ|いずれにも", dw) else "scope.narrowed"
         elif rw and not dw:
             name = "content.deleted"
@@ -656,7 +664,7 @@ def _judge_in_exception(rw: str, dw: str, polarity: int) -> list[Reason]:
     else:
         return [_make("content.changed", rw, dw)]
     if effect < 0:
-        name = "content.deleted" if deleted_core else "exception.added" if dw else "exception.widened"
+        name = "content.deleted" if deleted_core else "exception.added" if dw and not rw else "exception.widened"
         return [_make(name, rw, dw)]
     return [_make("exception.removed" if deleted_core else "content.added", rw, dw)]
 
