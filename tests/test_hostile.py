@@ -447,7 +447,8 @@ def build_cases() -> list[Case]:
         file_case("docx-10001-parts", "many.docx", lambda: many_parts_docx(10_001), expect=("too-large",)),
         file_case("docx-declares-half-its-size", "lie.docx", lambda: lying_size_docx(0.5), expect=("broken-docx",)),
         file_case("docx-declares-twice-its-size", "lie.docx", lambda: lying_size_docx(2.0)),  # read: CRC matches
-        file_case("docx-encrypted-entry", "enc.docx", encrypted_flag_docx, expect=("broken-docx",)),
+        file_case("docx-encrypted-entry", "enc.docx", encrypted_flag_docx, expect=("broken-docx",),
+                  contains="word/document.xml is encrypted in the zip"),
         file_case("docx-billion-laughs", "laughs.docx",
                   lambda: make_docx({"word/document.xml": word_xml(para("第1条　&lol9;"), LAUGHS)}),
                   expect=("broken-docx",), contains="DOCTYPE"),
@@ -708,6 +709,13 @@ def test_the_suite_is_big_enough():
     assert len({c.id for c in CASES}) == len(CASES)
     for ext in ("pdf", "docx"):
         assert sum(c.id.startswith(f"truncated-{ext}-") for c in CASES) == 25
+
+
+def test_truncated_docx_says_so(outcomes):
+    for case in CASES:
+        if case.id.startswith("truncated-docx-") and int(case.id.rsplit("-", 1)[1]) >= 4:
+            out = outcomes[case.id]
+            assert out.code == "broken-docx" and "truncated or partly copied?" in out.message, out.message
 
 
 def test_nothing_expanded_or_leaked_from_entities(outcomes):

@@ -246,11 +246,17 @@ def check_package(path: str) -> None:
             if unzipped > MAX_UNZIPPED:
                 raise TooLargeError(path, f"{unzipped} bytes unzipped (limit {MAX_UNZIPPED}) — zip bomb?")
             for info in infos:
+                if info.flag_bits & 0x1:
+                    raise BrokenDocxError(path, f"{info.filename} is encrypted in the zip (password-protected)")
                 if not info.is_dir():
                     _check_part(zf, info, path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError, zlib.error) as exc:
-        # RuntimeError: an encrypted entry; NotImplementedError: unknown compression method
+    except zipfile.BadZipFile as exc:
+        if str(exc) == "File is not a zip file":  # no end-of-central-directory record
+            raise BrokenDocxError(path, "no zip directory at the end: truncated or partly copied?") from exc
+        raise BrokenDocxError(path, f"broken zip: {exc}") from exc
+    except (zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+            zlib.error) as exc:
+        # NotImplementedError: an unknown compression method; zlib.error: corrupt deflate data
         raise BrokenDocxError(path, f"broken zip: {type(exc).__name__}: {exc}") from exc
 
 
