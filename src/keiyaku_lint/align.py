@@ -5,7 +5,8 @@ article number; some drafts put the 特記事項 into the body). The method, in 
 
 1. similarity of every (clause, draft paragraph) pair on the character-level normal
    form (`japanese.canon`): rapidfuzz's normalised Indel similarity and the share of
-   the clause covered by the longest common subsequence, vectorised with `cdist`;
+   the clause covered by the longest common subsequence (derived from the same
+   score: ratio = 2·LCS / (len(a) + len(b))), one rapidfuzz `extract` per clause;
 2. one-to-one greedy assignment of confident pairs, best first;
 3. a paragraph the draft merged from two clauses serves both (high coverage of each);
 4. a clause the draft split in two is matched to two adjacent paragraphs;
@@ -18,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import LCSseq
 
 from .japanese import Parties, canon
 from .reference import RefClause, Reference
@@ -88,11 +88,8 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
     matches = {c.id: Match(c) for c in clauses}
     if not units:
         return matches, []
-    ref_canon = [canon(clause_compare_text(c)) for c in clauses]
-    unit_canon = [u.canon for u in units]
-    sim = process.cdist(ref_canon, unit_canon, scorer=fuzz.ratio, workers=1) / 100.0
-    lcs = process.cdist(ref_canon, unit_canon, scorer=LCSseq.similarity, workers=1)
-    cover = lcs / [[max(len(r), 1)] for r in ref_canon]
+    ref_canon = reference_canon(ref)
+    sim, cover = similarity(ref_canon, [u.canon for u in units])
 
     owner: dict[int, str] = {}
     _assign_confident(clauses, units, sim, matches, owner)
@@ -105,6 +102,31 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
     return matches, leftover
 
 
+_REF_CANON: dict[int, list[str]] = {}
+
+
+def reference_canon(ref: Reference) -> list[str]:
+    """The clauses' normal forms, computed once per reference set (per process)."""
+    key = id(ref)
+    if key not in _REF_CANON:
+        _REF_CANON[key] = [canon(clause_compare_text(c)) for c in ref.clauses]
+    return _REF_CANON[key]
+
+
+def similarity(refs: list[str], drafts: list[str]) -> tuple[list[list[float]], list[list[float]]]:
+    """(ratio, coverage) matrices, clause × paragraph. Coverage is the share of the clause
+    inside the paragraph: the LCS, recovered exactly from the Indel ratio. Plain lists:
+    `extract` needs no numpy, which would cost ~0.1 s to import for one document."""
+    sim = [[0.0] * len(drafts) for _ in refs]
+    cover = [[0.0] * len(drafts) for _ in refs]
+    for i, r in enumerate(refs):
+        for _choice, score, j in process.extract(r, drafts, scorer=fuzz.ratio, limit=None):
+            sim[i][j] = score / 100.0
+            lcs = round(score * (len(r) + len(drafts[j])) / 200.0)
+            cover[i][j] = lcs / max(len(r), 1)
+    return sim, cover
+
+
 def _take(match: Match, units: list[Unit], score: float, how: str, owner: dict[int, str]) -> None:
     match.units, match.score, match.how = units, float(score), how
     for u in units:
@@ -112,7 +134,7 @@ def _take(match: Match, units: list[Unit], score: float, how: str, owner: dict[i
 
 
 def _assign_confident(clauses, units, sim, matches, owner) -> None:
-    pairs = [(sim[i, j], i, j) for i in range(len(clauses)) for j in range(len(units)) if sim[i, j] >= STRONG]
+    pairs = [(sim[i][j], i, j) for i in range(len(clauses)) for j in range(len(units)) if sim[i][j] >= STRONG]
     for score, i, j in sorted(pairs, key=lambda p: -p[0]):
         match = matches[clauses[i].id]
         if match.units or j in owner:
@@ -128,12 +150,12 @@ def _assign_merged(clauses, units, cover, matches, owner, ref_canon) -> None:
         match = matches[clause.id]
         if match.units:
             continue
-        j = int(cover[i].argmax())
+        j = max(range(len(units)), key=lambda k: cover[i][k])
         other = owner.get(j)
         other_len = len(ref_canon_by_id[other]) if other else 0
         long_enough = len(units[j].canon) >= 0.75 * (len(ref_canon_by_id[clause.id]) + other_len)
-        if other and cover[i, j] >= SHARE and _neighbours(clause.id, other) and long_enough:
-            _take(match, [units[j]], cover[i, j], "merged", owner)
+        if other and cover[i][j] >= SHARE and _neighbours(clause.id, other) and long_enough:
+            _take(match, [units[j]], cover[i][j], "merged", owner)
 
 
 def _neighbours(a: str, b: str) -> bool:
@@ -171,9 +193,9 @@ def _assign_in_place(clauses, units, sim, cover, matches, owner) -> None:
                   if u.order not in owner
                   and (lo is None or u.order > lo.order) and (hi is None or u.order < hi.order)
                   and _same_region(u, lo, hi)]
-        best = max(window, key=lambda u: sim[i, u.order], default=None)
-        if best is not None and max(sim[i, best.order], cover[i, best.order]) >= IN_PLACE:
-            _take(match, [best], sim[i, best.order], "in-place", owner)
+        best = max(window, key=lambda u: sim[i][u.order], default=None)
+        if best is not None and max(sim[i][best.order], cover[i][best.order]) >= IN_PLACE:
+            _take(match, [best], sim[i][best.order], "in-place", owner)
 
 
 def _assign_contained(clauses, units, cover, ref_canon, matches, owner) -> None:
@@ -184,9 +206,9 @@ def _assign_contained(clauses, units, cover, ref_canon, matches, owner) -> None:
         if match.units or len(ref_canon[i]) < CONTAINED_MIN_CHARS:
             continue
         free = [u for u in units if u.order not in owner]
-        best = max(free, key=lambda u: cover[i, u.order], default=None)
-        if best is not None and cover[i, best.order] >= CONTAINED:
-            _take(match, [best], cover[i, best.order], "contained", owner)
+        best = max(free, key=lambda u: cover[i][u.order], default=None)
+        if best is not None and cover[i][best.order] >= CONTAINED:
+            _take(match, [best], cover[i][best.order], "contained", owner)
 
 
 def _extend_splits(clauses, units, ref_canon, matches, owner) -> None:

@@ -80,11 +80,12 @@ class DocResult:
         return out
 
 
-def audit_file(path: str, ref: Reference, pdf_engine: str = "pdfplumber") -> DocResult:
+def audit_file(path: str, ref: Reference, pdf_engine: str = "auto") -> DocResult:
+    """`pdf_engine`: "auto" (pypdfium2, pdfplumber as the fallback), "pdfium" or "pdfplumber"."""
     from .ingest import load
 
     try:
-        source = load(path, pdf_engine=pdf_engine) if pdf_engine != "pdfplumber" else load(path)
+        source = load(path, pdf_engine=pdf_engine)
         tree = parse_lines(source.lines, path)
     except KeiyakuLintError as exc:
         return DocResult(path, error=exc.one_line(), error_code=exc.code)

@@ -58,6 +58,7 @@ _XREF_RE = re.compile(
 # 第２章（…特記事項）の規定.
 _ANNEX_CITE_RE = re.compile(r"(別添|別記|別紙|第\d+章)\d*([「『(][^」』)]{0,40}[」』)])?(の規定)?(?=に基づ|に定め|を遵守|の定め)")
 _XREF_TOKEN = "〓"
+_XREF_RUN_RE = re.compile(_XREF_TOKEN + "{2,}")
 _PUNCT_RE = re.compile(r"[、。，．,.・「」『』()（）\[\]［］【】:：;；\"'“”‘’]")
 
 
@@ -69,20 +70,24 @@ class Parties:
     otsu: tuple[str, ...] = ()
 
     def substitutions(self) -> list[tuple[re.Pattern, str]]:
-        out = []
-        for alias, role in sorted([(a, "甲") for a in self.kou] + [(a, "乙") for a in self.otsu],
-                                  key=lambda x: -len(x[0])):
-            if len(alias) >= 2:
-                out.append((re.compile(re.escape(alias)), role))
-            else:  # a one-character name (県, 市) only where it stands as a party
-                out.append((re.compile(rf"(?<![都道府全他本各当]){re.escape(alias)}"
-                                       rf"(?=[はがのにをへとも及又、。並若]|から|及び)"), role))
-        return out
+        return _party_substitutions(self.kou, self.otsu)
 
     def apply(self, text: str) -> str:
         for pattern, role in self.substitutions():
             text = pattern.sub(role, text)
         return text
+
+
+@functools.lru_cache(maxsize=64)
+def _party_substitutions(kou: tuple[str, ...], otsu: tuple[str, ...]) -> list[tuple[re.Pattern, str]]:
+    out = []
+    for alias, role in sorted([(a, "甲") for a in kou] + [(a, "乙") for a in otsu], key=lambda x: -len(x[0])):
+        if len(alias) >= 2:
+            out.append((re.compile(re.escape(alias)), role))
+        else:  # a one-character name (県, 市) only where it stands as a party
+            out.append((re.compile(rf"(?<![都道府全他本各当]){re.escape(alias)}"
+                                   rf"(?=[はがのにをへとも及又、。並若]|から|及び)"), role))
+    return out
 
 
 NO_PARTIES = Parties()
@@ -187,16 +192,35 @@ def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False
     m = m.sub(_SYN_RE, lambda x: _SYN_TABLE[x.group(0)])
     m = m.sub(_ANNEX_CITE_RE, "別添特記事項")
     if not keep_xref:
-        m = m.sub(_XREF_RE, _XREF_TOKEN).sub(re.compile(_XREF_TOKEN + "{2,}"), _XREF_TOKEN)
+        m = m.sub(_XREF_RE, _XREF_TOKEN).sub(_XREF_RUN_RE, _XREF_TOKEN)
     if not keep_punct:
         m = m.sub(_PUNCT_RE, "")
     return m
 
 
+@functools.lru_cache(maxsize=4096)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, keep_xref: bool = False) -> str:
     """Character-level comparison form of `text` (see module docstring). `keep_xref`
-    keeps cross-references as written, for the judge's cross-reference check."""
-    return canon_map(text, parties, keep_punct, keep_xref).text
+    keeps cross-references as written, for the judge's cross-reference check.
+
+    The same steps as `canon_map`, on plain strings (3× faster: alignment calls this
+    for every paragraph); tests check that both agree."""
+    text = _SPACE_RE.sub("", "".join(map(_nfkc_char, text)))
+    for pattern, repl in parties.substitutions():
+        text = pattern.sub(repl, text)
+    text = _KANJI_NUM_RE.sub(lambda x: str(kanji_to_int(x.group(0)) or x.group(0)), text)
+    text = _LARGE_TSU_RE.sub("っ", text)
+    text = _SYN_RE.sub(lambda x: _SYN_TABLE[x.group(0)], text)
+    text = _ANNEX_CITE_RE.sub("別添特記事項", text)
+    if not keep_xref:
+        text = _XREF_RUN_RE.sub(_XREF_TOKEN, _XREF_RE.sub(_XREF_TOKEN, text))
+    if not keep_punct:
+        text = _PUNCT_RE.sub("", text)
+    return text
 
 
 # ------------------------------------------------------------------ Sudachi

@@ -1,0 +1,41 @@
+"""The plain-string normal form (`canon`) and the source-mapped one (`canon_map`) must
+agree character for character: alignment uses the first, quoting uses the second."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keiyaku_lint.ingest import load
+from keiyaku_lint.japanese import NO_PARTIES, Parties, canon, canon_map
+
+ROOT = Path(__file__).resolve().parents[1]
+PARTIES = [NO_PARTIES, Parties(kou=("県",), otsu=("受注者",)), Parties(kou=("委託者",), otsu=("受託者",))]
+
+
+def sample_lines() -> list[str]:
+    lines = []
+    for name in ("seisou-itaku-keiyakusho-draft.md", "reference-annexes-clean.txt"):
+        lines += [line.text for line in load(ROOT / "samples" / name).lines]
+    return lines + ["第十二条の規定により、漏洩であつて、別記「機密保持及び個人情報保護に関する特記事項」に基づき前２項",
+                    "県は、受注者に対し、県庁の都道府県の県外で（１）の取り扱いを求める。ｶﾞｲﾄﾞ　１０日以内"]
+
+
+@pytest.mark.parametrize("parties", PARTIES, ids=["none", "ken", "itakusha"])
+def test_canon_equals_canon_map(parties):
+    for text in sample_lines():
+        for keep_punct in (False, True):
+            for keep_xref in (False, True):
+                assert canon(text, parties, keep_punct, keep_xref) == \
+                    canon_map(text, parties, keep_punct, keep_xref).text, text
+
+
+def test_source_quotes_the_original_words():
+    src = "乙は、第十二条の規定により、漏洩であつて、別記「機密保持及び個人情報保護に関する特記事項」に基づき"
+    m = canon_map(src, keep_punct=True)
+    i = m.text.index("漏えい")
+    assert m.source(src, i, i + 3) == "漏洩"
+    j = m.text.index("〓")
+    assert m.source(src, j, j + 1) == "第十二条"
+    k = m.text.index("別添特記事項")
+    assert m.source(src, k, k + 6).startswith("別記「機密保持")
