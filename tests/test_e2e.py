@@ -401,6 +401,28 @@ def test_expect_error_console_line_is_one_line(shared_dir):
     assert any(str(path) in line and "encrypted-pdf" in line and "password" in line for line in lines), lines
 
 
+def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Quick start"):]
+    block = section[section.index("```sh") + 5:]
+    commands = [line for line in block[:block.index("```")].splitlines() if line.strip()]
+    assert commands == ["python3 -m pip install . && keiyaku-lint samples/seisou-itaku-keiyakusho-draft.pdf",
+                        "python3 -m pip install '.[test]' && python3 -m pytest"]
+    ci = (SAMPLES.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1] in [line.strip() for line in ci.splitlines()]
+    assert "set -euo pipefail" in ci
+
+
+def test_readme_quotes_the_real_error_messages(shared_dir):
+    """README, "What happens with bad input", quotes the messages of d90–d94 verbatim."""
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    quoted = dict(re.findall(r"^\| `[a-z-]+` \| `(d9\d-[^:]+): ([^`]+)` \|$", readme, flags=re.M))
+    assert len(quoted) == 5
+    for name, message in quoted.items():
+        result = audited(str(shared_dir / "corpus" / "dev" / name))
+        assert result.error == f"{shared_dir / 'corpus' / 'dev' / name}: {message}"
+
+
 def test_error_file_does_not_stop_the_others(shared_dir):
     bad = str(shared_dir / "corpus" / "dev" / "d91-empty.md")
     code, out = cli_json(bad, f"samples/{CLEAN}.md")
