@@ -170,7 +170,20 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
     reasons += analyse_edits(ref_main, draft_main, polarity, explained, parties)
     reasons += compare_items(clause.items, ref_items, draft_items, parties, polarity, explained)
     reasons = sorted(_dedupe(reasons), key=lambda r: -EFFECT_RANK[r.effect])  # weakening first
+    if reasons and all(_small_paraphrase(r) for r in reasons):
+        return Verdict("ok")
     return Verdict(decide(reasons), reasons)
+
+
+PARAPHRASE_CHARS = 6  # a word or two swapped, with no signal any rule recognises
+
+
+def _small_paraphrase(reason: Reason) -> bool:
+    """A short word swap (のっとり → 沿って, 構築し → 確立し) that no rule recognised: at this
+    size, with no number involved, it is wording, not a change of content."""
+    words = _plain(reason.ref_words) + _plain(reason.draft_words)
+    return reason.rule == "content.changed" and not re.search(r"[0-9０-９]|以上|以下|以内|未満|超え|まで|毎", words) \
+        and len(_plain(reason.ref_words)) <= PARAPHRASE_CHARS and len(_plain(reason.draft_words)) <= PARAPHRASE_CHARS
 
 
 def _plain(text: str) -> str:
@@ -312,6 +325,9 @@ def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
     else:
         r_ctl = _outside_exceptions(STRONG_CONTROL_RE, ref)
         d_ctl = _outside_exceptions(STRONG_CONTROL_RE, draft)
+    if len(d_ctl) > len(r_ctl) and polarity > 0 and not PROHIBITION_RE.search("".join(d_ctl)):
+        gained = next((w for w in d_ctl if d_ctl.count(w) > r_ctl.count(w)), d_ctl[0])
+        return [_make("content.added", "", gained)]  # an approval or restriction added: stricter
     if len(d_ctl) >= len(r_ctl) or polarity < 0:
         return []
     lost = next((w for w in r_ctl if r_ctl.count(w) > d_ctl.count(w)), r_ctl[0])
@@ -321,7 +337,8 @@ def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
 
 
 def _soft_duty(ref: str, draft: str, polarity: int) -> list[Reason]:
-    added = [w for w in SOFT_DUTY_RE.findall(draft) if SOFT_DUTY_RE.findall(draft).count(w) > SOFT_DUTY_RE.findall(ref).count(w)]
+    r_words = [m.group(0) for m in SOFT_DUTY_RE.finditer(ref)]
+    added = [w for w in (m.group(0) for m in SOFT_DUTY_RE.finditer(draft)) if w not in r_words]
     if added:
         return [_make("modality.softened" if polarity > 0 else "modality.strengthened", "", added[0])]
     return []
