@@ -88,6 +88,40 @@ def test_same_lines_with_both_engines(path):
     assert fast[0] == slow[0]
 
 
+@functools.lru_cache(maxsize=None)
+def _pdfium_both_ways(path: Path):
+    """Pages of `path` read by runs (the fast path) and by characters (the reference)."""
+    try:
+        return pdf_mod._pdfium_pages(str(path)), pdf_mod._pdfium_pages(str(path), per_char=True)
+    except errors.KeiyakuLintError as exc:
+        return ("error", exc.code), ("error", exc.code)
+
+
+@pytest.mark.parametrize("path", ALL_PDFS, ids=_id)
+def test_pdfium_runs_give_the_lines_of_the_per_character_reading(path):
+    """The fast path (a box per run) gives the physical lines of the per-character path:
+    same text, same left/right ends and size; top/bottom within a glyph's variation."""
+    fast, slow = _pdfium_both_ways(path)
+    if slow[0] == "error":
+        assert fast == slow
+        return
+    assert len(fast) == len(slow)
+    for f, s in zip(fast, slow):
+        assert (f.number, f.chars, f.cid_chars) == (s.number, s.chars, s.cid_chars)
+        assert [ln.text for ln in f.lines] == [ln.text for ln in s.lines], f.number
+        for a, b in zip(f.lines, s.lines):
+            assert (a.x0, a.x1, a.size, a.page) == (b.x0, b.x1, b.size, b.page), a.text
+            assert abs(a.top - b.top) < 2.5 and abs(a.bottom - b.bottom) < 2.5, a.text
+
+    def finished(pages):
+        try:
+            return [(ln.text, ln.page) for ln in pdf_mod._finish(str(path), pages, "pdfium").lines]
+        except errors.KeiyakuLintError as exc:
+            return ("error", exc.code)
+
+    assert finished(fast) == finished(slow)
+
+
 def test_the_samples_are_audited_not_refused():
     for path in SAMPLE_PDFS:
         assert _read(path, "pdfium")[0] != "error", path

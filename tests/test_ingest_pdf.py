@@ -172,3 +172,98 @@ def test_cid_garbage_is_garbled():
 def test_unknown_engine_is_rejected(contract_pdf):
     with pytest.raises(ValueError):
         load_pdf(contract_pdf, engine="ocr")
+
+
+# ---- pdfium: runs (fast path) vs characters (reference) -----------------------------------
+
+
+def _pdfium_lines(path, per_char=False):
+    from keiyaku_lint.ingest import pdf as pdf_mod
+
+    return [[(ln.text, round(ln.x0, 3), round(ln.x1, 3), ln.size) for ln in page.lines]
+            for page in pdf_mod._pdfium_pages(str(path), per_char=per_char)]
+
+
+def _fallbacks(monkeypatch) -> list[int]:
+    """Pages that the fast path handed to the per-character reading."""
+    from keiyaku_lint.ingest import pdf as pdf_mod
+
+    pages: list[int] = []
+    real = pdf_mod._pdfium_page_per_char
+
+    def spy(page, number, sizes=None):
+        pages.append(number)
+        return real(page, number, sizes)
+
+    monkeypatch.setattr(pdf_mod, "_pdfium_page_per_char", spy)
+    return pages
+
+
+def _one_page(path, draw_page):
+    c = canvas.Canvas(str(path))
+    draw_page(c)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_pdfium_runs_on_the_synthetic_contract(contract_pdf, monkeypatch):
+    fallbacks = _fallbacks(monkeypatch)
+    fast = _pdfium_lines(contract_pdf)
+    assert fallbacks == []
+    assert fast == _pdfium_lines(contract_pdf, per_char=True)
+
+
+def test_pdfium_runs_rows_drawn_out_of_order_and_gaps(tmp_path, monkeypatch):
+    """A row drawn in pieces (right column first), drawn and implied spaces, Latin words:
+    the runs are grouped and joined as characters are."""
+
+    def page(c):
+        c.setFont(FONT, SIZE)
+        c.drawString(LEFT + 8 * SIZE, 780, "清掃業務")  # the value column, drawn first
+        c.drawString(LEFT, 780, "1 業務名")  # a drawn ASCII space
+        c.drawString(LEFT, 764, "第1条　甲は、乙に委託する。")  # a drawn full-width space
+        c.drawString(LEFT, 748, "甲は")
+        c.drawString(LEFT + 3 * SIZE, 748, "乙に通知する。")  # a 1 em gap, nothing drawn
+        c.drawString(LEFT, 732, "ISO 9001 and JIS Q 15001 apply.")
+        c.drawString(LEFT, 716, "金")
+        c.drawString(LEFT + 1.4 * SIZE, 716, "100,000円")  # a 0.4 em gap
+        c.drawString(LEFT, 700, "  先頭の空白と末尾の空白  ")
+
+    path = _one_page(tmp_path / "rows.pdf", page)
+    fallbacks = _fallbacks(monkeypatch)
+    fast = _pdfium_lines(path)
+    assert fallbacks == []
+    assert fast == _pdfium_lines(path, per_char=True)
+    texts = [t for t, *_ in fast[0]]
+    assert texts[0] == "1 業務名　清掃業務"
+    assert "第1条　甲は、乙に委託する。" in texts and "甲は　乙に通知する。" in texts
+
+
+@pytest.mark.parametrize("case", ["size-change", "raised", "overlap"])
+def test_pdfium_runs_fall_back_to_characters(tmp_path, monkeypatch, case):
+    """A run whose last character differs from its first in size or baseline, or runs of
+    a row that overlap: that page is read by characters, with the same lines.
+    (Not detected: a change strictly inside a run whose ends agree — the run then counts
+    as one piece, placed by its ends.)"""
+
+    def page(c):
+        c.setFont(FONT, SIZE)
+        c.drawString(LEFT, 780, "第1条　乙は誠実に履行する。")
+        t = c.beginText(LEFT, 764)
+        t.setFont(FONT, SIZE)
+        t.textOut("甲は乙に通知する")
+        if case == "size-change":
+            t.setFont(FONT, 16)
+        elif case == "raised":
+            t.setRise(4)
+        t.textOut("注")
+        c.drawText(t)
+        if case == "overlap":
+            c.drawString(LEFT + 3 * SIZE, 764, "丙")
+
+    path = _one_page(tmp_path / f"{case}.pdf", page)
+    fallbacks = _fallbacks(monkeypatch)
+    fast = _pdfium_lines(path)
+    assert fallbacks == [1]
+    assert fast == _pdfium_lines(path, per_char=True)

@@ -1,9 +1,12 @@
 """PDF loader: characters → physical lines → page furniture removed → logical lines.
 
-Both engines (pdfplumber and pypdfium2, ~20× faster) only supply characters with
-boxes; grouping into lines, header/footer removal and paragraph rebuilding are
-shared, so the two engines give the same lines (tests/test_engines.py proves that the
-audit gives the same statuses on the dev corpus and the samples).
+pdfplumber supplies characters with boxes, grouped into lines here; pypdfium2 (~20×
+faster) supplies runs of characters (its page text cut at spaces and line breaks, a box
+read only for each run's first and last character), grouped into lines by the same rules
+— or characters, on a page where a run is not one piece of a line. Header/footer removal
+and paragraph rebuilding are shared, so the two engines give the same lines
+(tests/test_engines.py proves it, and that the audit gives the same statuses, on the dev
+corpus and the samples).
 
 Engines: "pdfium", "pdfplumber", and "auto" (the default of `ingest.load`): pdfium
 first, pdfplumber when pdfium fails on the file — if both fail, pdfplumber's error is
@@ -291,7 +294,9 @@ def _plumber_page(page, number: int) -> PageText:
     return text
 
 
-def _pdfium_pages(path: str) -> list[PageText]:
+def _pdfium_pages(path: str, per_char: bool = False) -> list[PageText]:
+    """Pages read by runs (`_pdfium_page`), or with `per_char` by characters (the slower
+    reference, `_pdfium_page_per_char`: tests/test_engines.py compares the two)."""
     import pypdfium2 as pdfium
 
     try:
@@ -300,13 +305,14 @@ def _pdfium_pages(path: str) -> list[PageText]:
         if getattr(exc, "err_code", None) == 4:  # FPDF_ERR_PASSWORD
             raise EncryptedPdfError(path, "password required") from exc
         raise CorruptPdfError(path, str(exc)) from exc
+    read_page = _pdfium_page_per_char if per_char else _pdfium_page
     pages: list[PageText] = []
     sizes: dict[float, float] = {}  # loose box height -> font size, for the whole document
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                pages.append(_pdfium_page(page, index + 1, sizes))
+                pages.append(read_page(page, index + 1, sizes))
             finally:
                 page.close()
     finally:
@@ -335,7 +341,182 @@ def _loose_box_call():
 
 
 def _pdfium_page(page, number: int, sizes: dict[float, float] | None = None) -> PageText:
-    """Characters of one page with loose boxes, in PDF order.
+    """One page read by runs rather than by characters (the fast path of the pdfium engine).
+
+    The page's text comes from one FPDFText_GetText call. It is cut into *runs*: maximal
+    sequences of drawn, visible characters, split at every space, CR/LF (drawn or generated
+    by pdfium) and unmapped glyph. Only the first and last character of a run have their
+    loose box read; the run is taken as one piece of a line (one baseline, one font and
+    size, left to right, no gap inside wide enough to be a space — pdfium generates a space
+    for such a gap, which splits the run). Runs are then grouped into rows and joined
+    exactly as `chars_to_lines` groups and joins characters, so the lines are the same as
+    those of `_pdfium_page_per_char` whenever those assumptions hold. The page is read by
+    characters instead when a check fails: a run's first and last characters differ in
+    font size or baseline, a run goes right to left, or runs of one row overlap. (Not
+    seen: a size or baseline change strictly inside a run whose ends agree.)
+
+    Per page this is one text call, one IsGenerated call per space/CR/LF and one or two box
+    calls per run (~90 runs on a page of ~1,000 characters) instead of one box call per
+    character. Geometry: x0, x1 and the size are those of the per-character path; top and
+    bottom come from the run's end characters only (pdfium's loose boxes differ in height
+    from glyph to glyph in these PDFs, so a line's top can come out ~1.5 pt lower); they
+    only serve row grouping (tolerance 0.4 em) and header/footer placement (6 pt).
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    if sizes is None:
+        sizes = {}
+    height = page.get_height()
+    textpage = page.get_textpage()
+    handle = textpage.raw
+    try:
+        page_text = _page_text(raw, handle, raw.FPDFText_CountChars(handle))
+        box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+        get_box = _loose_box_call()
+        c_handle = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
+        c_box = ctypes.c_void_p(ctypes.addressof(box))
+        is_generated, get_font_size = _fast_calls()
+        # [mid, first index, size, x0, x1, top, bottom, text, lead, trail, last char's x0]
+        runs: list[list] = []
+        unmapped = 0
+        typed = ""  # drawn whitespace since the last run (" ", FW_SPACE or "")
+        line_start = True  # no run yet since pdfium's last generated line break
+        for m in _RUN_OR_SPECIAL.finditer(page_text):
+            t = m.group()
+            i = m.start()
+            if len(t) == 1 and not t.strip() or t in _UNMAPPED:
+                if t in _SPECIAL and is_generated(c_handle, i):
+                    if t in "\r\n":  # pdfium's line break
+                        if not line_start:
+                            runs[-1][9] = typed  # whitespace after the line's last run
+                        typed, line_start = "", True
+                    continue
+                if t in _UNMAPPED:
+                    unmapped += 1
+                    continue
+                typed = FW_SPACE if t == FW_SPACE or typed == FW_SPACE else " "
+                continue
+            j = m.end() - 1
+            if not get_box(c_handle, i, c_box):
+                raise RuntimeError(f"pdfium gave no box for character {i} on page {number}")
+            left, top, right, bottom = box[:]
+            size = sizes.get(top - bottom)
+            if size is None:
+                size = sizes[top - bottom] = get_font_size(c_handle, i) or 10.0
+            left2 = left
+            if j != i:
+                if not get_box(c_handle, j, c_box):
+                    raise RuntimeError(f"pdfium gave no box for character {j} on page {number}")
+                left2, top2, right, bottom2 = box[:]
+                size2 = sizes.get(top2 - bottom2)
+                if size2 is None:
+                    size2 = sizes[top2 - bottom2] = get_font_size(c_handle, j) or 10.0
+                # One piece of a line: same size, same baseline (within a hair: pdfium's
+                # boxes of one line differ by ~0.1 pt), left to right.
+                if size2 != size or abs(top2 + bottom2 - top - bottom) > 0.2 * size or left2 < left:
+                    runs = None  # read this page by characters
+                    break
+                if top2 > top:
+                    top = top2
+                if bottom2 < bottom:
+                    bottom = bottom2
+            top, bottom = height - top, height - bottom
+            runs.append([(top + bottom) / 2, i, size, left, right, top, bottom, t, typed, "", left2])
+            typed, line_start = "", False
+        if runs and not line_start:
+            runs[-1][9] = typed
+    finally:
+        textpage.close()
+    if runs is None:
+        return _pdfium_page_per_char(page, number, sizes)
+    text = PageText(number)
+    text.chars = sum(len(r[7]) for r in runs) + unmapped  # visible characters
+    text.cid_chars = unmapped
+    lines = _runs_to_lines(runs, number)
+    if lines is None:
+        return _pdfium_page_per_char(page, number, sizes)
+    text.lines = lines
+    return text
+
+
+# A run of drawn visible characters, or one character that splits runs.
+_RUN_OR_SPECIAL = re.compile(r"[^\s\x00\ufffd]+|[\s\x00\ufffd]")
+
+
+def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
+    """`chars_to_lines` on runs (see `_pdfium_page`); None when runs of a row overlap."""
+    runs.sort(key=itemgetter(0, 1))
+    rows: list[list[list]] = []
+    row: list[list] = []
+    row_mid = row_size = 0.0
+    for run in runs:
+        mid, size = run[0], run[2]
+        if row and abs(mid - row_mid) <= 0.4 * (size if size > row_size else row_size):
+            row.append(run)
+            continue
+        row = [run]
+        rows.append(row)
+        row_mid, row_size = mid, (size if size > 1.0 else 1.0)
+    out: list[PhysLine] = []
+    for row in rows:
+        if len(row) == 1:
+            _, _, size, x0, x1, top, bottom, t = row[0][:8]
+            out.append(PhysLine(t, x0, x1, top, bottom, size or 10.0, page))
+            continue
+        row.sort(key=_BY_RUN_X0)
+        size = _weighted_median(row) or 10.0
+        wide, narrow = 0.8 * size, 0.25 * size
+        parts = [row[0][7]]
+        prev = row[0]
+        for run in row[1:]:
+            if run[3] <= prev[10]:
+                return None  # overlaps the previous run: its characters would interleave
+            gap = run[3] - prev[4]
+            typed = run[8] or prev[9]
+            if FW_SPACE in (run[8], prev[9]):
+                typed = FW_SPACE
+            if gap >= wide or typed == FW_SPACE:
+                parts.append(FW_SPACE)
+            elif gap >= narrow or typed:
+                parts.append(" ")
+            parts.append(run[7])
+            prev = run
+        out.append(PhysLine("".join(parts), row[0][3], max(r[4] for r in row),
+                            min(r[5] for r in row), max(r[6] for r in row), size, page))
+    return out
+
+
+_BY_RUN_X0 = itemgetter(3)
+
+
+def _weighted_median(row: list[list]) -> float:
+    """The median font size of a row's characters (each run: one size, len(text) chars)."""
+    first = row[0][2]
+    if all(r[2] == first for r in row):
+        return first
+    return _median([r[2] for r in row for _ in r[7]])
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_calls():
+    """FPDFText_IsGenerated(textpage, index) -> int and FPDFText_GetFontSize(textpage,
+    index) -> double without ctypes argument conversion (see `_loose_box_call`)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    def fn(name, restype):
+        address = ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
+        return ctypes.PYFUNCTYPE(restype)(address)
+
+    return fn("FPDFText_IsGenerated", ctypes.c_int), fn("FPDFText_GetFontSize", ctypes.c_double)
+
+
+def _pdfium_page_per_char(page, number: int, sizes: dict[float, float] | None = None) -> PageText:
+    """Characters of one page with loose boxes, in PDF order: the reference for the
+    fast path (`_pdfium_page`), which must give the same lines (tests/test_engines.py).
 
     Written for speed (this loop is most of a fast audit): the page's text comes from one
     FPDFText_GetText call rather than one call per character; pdfium's generated
@@ -396,14 +577,18 @@ def _page_text(raw, handle, count: int) -> str:
         return ""
     buf = (ctypes.c_ushort * (count + 1))()
     written = raw.FPDFText_GetText(handle, 0, count, buf)
-    units = buf[:count]
-    if written == count + 1 and not any(0xD800 <= u <= 0xDFFF for u in units):
-        return "".join(map(chr, units))
+    if written == count + 1:
+        text = ctypes.string_at(buf, 2 * count).decode("utf-16-le", "surrogatepass")
+        if len(text) == count and not _SURROGATE.search(text):
+            return text
     out = []
     for i in range(count):
         code = raw.FPDFText_GetUnicode(handle, i)
         out.append(chr(code) if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF else "\x00")
     return "".join(out)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 ENGINES = ("auto", "pdfium", "pdfplumber")
