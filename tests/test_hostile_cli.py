@@ -271,3 +271,41 @@ def test_bad_report_folder_fails_before_any_work(tmp_path, capsys, monkeypatch, 
     assert err.count("\n") == 1 and err.startswith("keiyaku-lint: ") and flag in err and str(target) in err, err
     assert not audited, "a file was audited before the report folder was checked"
     assert not target.exists()
+
+
+# --------------------------------------------------------------------------- in-process timeout
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "batch.py (+ ingest/pdf.py): one file with a --timeout is audited in process under SIGALRM "
+    "(run_batch: len(paths) <= 1 and SIGALRM available; also every --jobs 1 run). On a PDF whose "
+    "object is a reference to itself, pdfminer loops in resolve1; the alarm does raise _Alarm there, "
+    "but pdfplumber's `with pdfplumber.open(...)` __exit__ -> PDF.close() -> self.pages re-enters the "
+    "same endless loop with no timer left (ingest/pdf.py _plumber_pages). `keiyaku-lint loop.pdf` "
+    "never returns (seen running 10 min with --timeout 3). Fix: isolate such files in a worker, or "
+    "a hard deadline (os._exit / kill) behind the alarm, and in pdf.py don't let close() load pages"))
+def test_single_file_timeout_stops_a_parser_loop(tmp_path):
+    pdf = _write(tmp_path / "in" / "loop.pdf", HOSTILE_PDFS["object-is-ref-to-itself"]())
+    start = time.monotonic()
+    try:
+        proc = run_cli([pdf, "--format", "json", "--no-config", "--timeout", "2"], tmp_path, timeout=12)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {time.monotonic() - start:.0f} s with --timeout 2")
+    (doc,) = json.loads(proc.stdout)["documents"]
+    assert doc["error_code"] == "timeout"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "report.py console output: an error row is wrapped at the terminal width (80 columns when stdout "
+    "is not a terminal and COLUMNS is unset), so the documented one-line error is split in two "
+    "('… (No such file\\nor directory)'); owner of report.py: no wrapping (or soft_wrap) for error lines"))
+def test_console_error_line_is_not_wrapped(tmp_path, capsys, monkeypatch):
+    from keiyaku_lint.cli import main
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    missing = tmp_path / ("a-rather-long-folder-name-" * 3) / "missing-contract.pdf"
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main([str(missing), "--no-config", "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert any(str(missing) in line and "No such file or directory" in line for line in out.splitlines()), out
