@@ -119,53 +119,20 @@ def error_result(path: str, exc: KeiyakuLintError):
     return DocResult(path, error=exc.one_line(), error_code=exc.code)
 
 
-def load_source(path: str, pdf_engine: str = "pdfplumber"):
+def load_source(path: str, pdf_engine: str = "auto"):
     """ingest.load with a choice of PDF engine; raises only KeiyakuLintError subclasses."""
-    import inspect
+    from .ingest import load
 
-    from .errors import IngestError
-    from .ingest import load, sniff
-
-    if pdf_engine == "pdfplumber":
-        return load(path)
-    if "pdf_engine" in inspect.signature(load).parameters:
-        return load(path, pdf_engine=pdf_engine)
-    try:  # ingest.load has no engine argument (yet): send PDFs to load_pdf ourselves
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-        is_pdf = sniff(head, Path(path).suffix.lower()) == "pdf"
-    except (OSError, IngestError):
-        is_pdf = False
-    if not is_pdf:
-        return load(path)
-    from .ingest.pdf import load_pdf
-
-    try:
-        return load_pdf(path, engine=pdf_engine)
-    except IngestError as exc:
-        if not exc.path:
-            raise type(exc)(path, exc.detail) from exc
-        raise
-    except Exception as exc:  # noqa: BLE001 - the same contract as ingest.load
-        raise IngestError(path, f"{type(exc).__name__}: {exc}") from exc
+    return load(path, pdf_engine=pdf_engine)
 
 
-def audit_file(path: str, ref, pdf_engine: str = "pdfplumber"):
-    """audit.audit_file, with the PDF engine honoured (see load_source)."""
+def audit_file(path: str, ref, pdf_engine: str = "auto"):
     from . import audit
 
-    if pdf_engine == "pdfplumber":
-        return audit.audit_file(path, ref)
-    from .structure import parse_lines
-
-    try:
-        tree = parse_lines(load_source(path, pdf_engine).lines, path)
-    except KeiyakuLintError as exc:
-        return error_result(path, exc)
-    return audit.audit_tree(tree, ref)
+    return audit.audit_file(path, ref, pdf_engine)
 
 
-def audit_one(path: str, ref, pdf_engine: str = "pdfplumber"):
+def audit_one(path: str, ref, pdf_engine: str = "auto"):
     """audit_file, with any unexpected exception turned into a one-line error row."""
     try:
         return audit_file(path, ref, pdf_engine)
@@ -234,7 +201,7 @@ class BatchResult:
 
 
 def run_batch(files: Sequence[Path | str], ref, *, jobs: int | None = None, timeout: float | None = 300.0,
-              pdf_engine: str = "pdfplumber", progress: bool | None = None,
+              pdf_engine: str = "auto", progress: bool | None = None,
               on_result: Callable[[int, object], None] | None = None) -> BatchResult:
     """Audit `files` against `ref`; results in input order. Never raises for a bad file.
 

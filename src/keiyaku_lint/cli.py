@@ -44,6 +44,7 @@ class FailOn(str, Enum):
 
 
 class PdfEngine(str, Enum):
+    auto = "auto"
     pdfplumber = "pdfplumber"
     pdfium = "pdfium"
 
@@ -80,7 +81,8 @@ def audit(
                                              help="Exit 1 when a clause is at or above this [default: weakened]."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show ok clauses and every extra."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout (reports and exit code only)."),
-    pdf_engine: PdfEngine = typer.Option(PdfEngine.pdfplumber, "--pdf-engine", help="PDF text engine."),
+    pdf_engine: PdfEngine = typer.Option(PdfEngine.auto, "--pdf-engine",
+                                          help="PDF text engine: auto (pypdfium2, pdfplumber if it fails), pdfplumber, pdfium."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
                                        help="Worker processes [default: number of CPUs]; 1 = no pool."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.0,
@@ -250,7 +252,7 @@ inspect_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_ex
 
 @inspect_app.command(help="Print how a file was read: parts, 第N条 (見出し), paragraphs, items, pages.")
 def inspect(path: Path = typer.Argument(...),
-            pdf_engine: PdfEngine = typer.Option(PdfEngine.pdfplumber, "--pdf-engine")) -> None:
+            pdf_engine: PdfEngine = typer.Option(PdfEngine.auto, "--pdf-engine")) -> None:
     from .batch import load_source
     from .errors import KeiyakuLintError
     from .structure import parse_lines, render_tree
