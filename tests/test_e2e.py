@@ -215,9 +215,8 @@ def test_seisou_kisai_3_1_weakened(seisou):
     assert f.location.part == "本文" and f.location.article == "第3条" and f.location.paragraph == 1
 
 
-@pytest.mark.xfail(strict=True, reason="judge: kisai-3-1 is weakened only through a spurious "
-                   "exception.widened (において → ∅); the narrowing 全部又は一部 → 全部を一括して又は主たる部分 "
-                   "is reported as content.changed (alter), not as a weakening reason")
+@pytest.mark.xfail(strict=True, reason="judge: no weakening reason of kisai-3-1 names the narrowing 全部又は一部 → "
+                   "全部を一括して又は主たる部分 (it is reported as content.changed / content.added)")
 def test_seisou_kisai_3_1_weakened_for_the_right_reason(seisou):
     by_id, _ = seisou
     f = by_id["kisai-3-1"]
