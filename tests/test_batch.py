@@ -290,6 +290,7 @@ def _wait_for_children(pid: int, limit: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+@needs_corpus
 @pytest.mark.parametrize("delay", [0.2, 2.5])  # while the workers start; midway
 def test_sigint_leaves_no_report_or_a_complete_one(tmp_path, delay):
     """Ctrl-C midway through 60 documents: exit 130 promptly; each report is absent or complete."""
