@@ -204,9 +204,6 @@ def test_seisou_tokki_17_2_weakened(seisou):
     assert f.location.article == "第17条" and f.location.paragraph == 2
 
 
-@pytest.mark.xfail(strict=True, reason="judge (regression, HEAD 5d2d063): kisai-3-1 is altered — the narrowing of the "
-                   "ban 全部又は一部 → 全部を一括して又は主たる部分 is content.changed / content.added; it was weakened "
-                   "earlier only through a spurious exception.widened (において → ∅) that has since gone")
 def test_seisou_kisai_3_1_weakened(seisou):
     """記載例3 第1項: the ban on subcontracting narrowed to the whole or the main part."""
     by_id, _ = seisou
@@ -215,8 +212,6 @@ def test_seisou_kisai_3_1_weakened(seisou):
     assert f.location.part == "本文" and f.location.article == "第3条" and f.location.paragraph == 1
 
 
-@pytest.mark.xfail(strict=True, reason="judge: no weakening reason of kisai-3-1 names the narrowing 全部又は一部 → "
-                   "全部を一括して又は主たる部分 (it is reported as content.changed / content.added)")
 def test_seisou_kisai_3_1_weakened_for_the_right_reason(seisou):
     by_id, _ = seisou
     f = by_id["kisai-3-1"]

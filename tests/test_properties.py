@@ -219,15 +219,10 @@ def test_reference_clauses_in_any_order_are_all_ok_many(order):
 
 # =========================================================================== 3. deletion
 
-# Clauses for which the "gap" deletion does not hold yet, with what they get (structure.py's
-# owner to fix): deleting the first paragraph of a multi-paragraph article leaves a bare
-# 「第N条」 line; the parser then reads the next line 「２　乙は…」 as the article's first
-# paragraph with the 「２」 inside its text, so that clause is `altered` (content.added 「２」).
-GAP_KNOWN = {
-    "tokki-6-1": "tokki-6-2", "tokki-7-1": "tokki-7-2", "tokki-9-1": "tokki-9-2", "tokki-10-1": "tokki-10-2",
-    "tokki-14-1": "tokki-14-2", "tokki-16-1": "tokki-16-2", "tokki-17-1": "tokki-17-2",
-    "kisai-1-1": "kisai-1-2", "kisai-3-1": "kisai-3-2", "kisai-4-1": "kisai-4-2",
-}
+# Clauses for which the "gap" deletion (a bare 「第N条」 line left, then 「２　…」) does not
+# hold, with the clause that goes wrong. Empty since structure.py accepts 「２」 as an
+# article's first paragraph when the first one was deleted.
+GAP_KNOWN: dict[str, str] = {}
 RENUMBERED_KNOWN: dict[str, str] = {}
 
 

@@ -373,9 +373,6 @@ def test_item_like_word_at_wrapped_line_start_is_text(wrapped):
     assert art.paragraphs[0].text == f"乙は、甲の承諾を得た場合を除き、業務の{wrapped}第三者に委ねてはならない。"
 
 
-@pytest.mark.xfail(strict=True, reason="structure: LEAD_IN_RE matches a cross-reference (第3条各号の / 次のとおり) "
-                   "in a complete sentence, so the next bare ２ becomes item 2 of a list whose item 1 "
-                   "'was deleted' instead of paragraph 2")
 @pytest.mark.parametrize("sentence", [
     "甲は、第3条各号のいずれかに該当するときは、この契約を解除することができる。",
     "甲は、前条各号の規定により契約を解除したときは、違約金を請求することができる。",

@@ -169,7 +169,7 @@ def _override_target(unit: Unit, owner: dict[int, str]) -> str | None:
     idx = unit.para.index
     # a pointer to a rule (前項の規定にかかわらず, 第２項を適用しない), not to an object
     # (第１項の機密情報)
-    rule_ref = r"(の規定|にかかわらず|を適用|の定め|の義務|の[^、。]{0,10}に代え)"
+    rule_ref = r"(の規定|にかかわらず|を適用|の定め|の義務|の[^、。]{0,10}(に代え|は))"
     m = re.search(r"第([0-9０-９]+)項[^、。]{0,6}" + rule_ref, unit.para.text)
     wanted = None
     if re.search(r"(前項|前各項|前[0-9０-９二三]項)" + rule_ref, unit.para.text):

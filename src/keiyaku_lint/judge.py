@@ -110,14 +110,15 @@ SOFTENER_RE = re.compile(r"可能な限り|できる限り|なるべく|必要�
 CONDITION_RE = re.compile(r"場合|とき|(求め|要請|請求|指示)に応じ|により|によって|において|に基づ|事由|理由|責に帰|責めに帰|故意|過失|重大|重要|著しい|相当の|明らか"
                           r"|期間中|いずれにも|おそれ|要する|ただし|除|規定にかかわらず|上限|限度|ことなく|なく$|ずに$")
 # Limits on the contractor's own action (deleting one frees the contractor) …
-CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|直接|最小限|手段|程度|一部|特定の")
+CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|直接|最小限|手段|程度|特定の")
 # A concrete means or standard (確実に, 台帳で, 書面で) replaced by a vague one (適切に).
 STRICT_MEANS_RE = re.compile(r"確実|完全|必ず|常に|台帳|書面|物理的|暗号|直ちに|一切|全て|最小限")
 VAGUE_MEANS_RE = re.compile(r"適切|適正|相当|適宜|可能な|必要な|必要と認め|認められる|合理的な(方法|範囲|措置)")
 # … and limits on the object protected (deleting one protects more information).
 OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの|記録され|記録さ$|記載され|保存され")
 # Universal words: deleting one narrows twice as much as an ordinary word.
-UNIVERSAL_RE = re.compile(r"一切|全て|すべて|あらゆる|いかなる|全部")
+# (「全部又は一部」 reaches any part of the work: its 一部 is universal too.)
+UNIVERSAL_RE = re.compile(r"一切|全て|すべて|あらゆる|いかなる|全部|一部")
 RESTRICTIVE_RE = re.compile(r"^[^。、]{0,12}?(に限定|に限る|に限り|のみ|を除き|以外)")
 # Procedural words that add a duty (a form, a report, a deadline): content, never a limit.
 INTENSIFIER_RE = re.compile(
@@ -519,6 +520,8 @@ def span_kind(words: str) -> str:
         return "condition"
     if len(words) <= 12 and CONDITION_RE.search(words):
         return "condition"
+    if len(words) <= 8 and re.search(r"[^しさ]して$|的に$", words) and not INTENSIFIER_RE.search(words):
+        return "condition"  # an adverbial of manner (一括して, 個別に): the duty applies only that way
     if len(words) <= 12 and re.search(r"(の|な|する|した|される|された|に係る)$", words) \
             and not INTENSIFIER_RE.search(words):
         return "object"  # an adnominal modifier: 紙媒体の個人情報, 新たに配置する業務従事者

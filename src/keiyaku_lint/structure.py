@@ -129,7 +129,7 @@ PART_RE = re.compile(r"^(別添|別記|別紙|別表|\(?（?別紙様式|（?\(?
 CLOSING_RE = re.compile(r"^((令和|平成|昭和)[ \u30000-9０-９元]*年|.{0,20}(証として|証するため)|.{0,10}記名押印)")
 NOTE_RE = re.compile(r"^(※|注[0-9０-９]+|注(?=[\s\u3000「]|$)|（注）|\(注\))")
 SENTENCE_END = "。）)」』"
-LEAD_IN_RE = re.compile(r"(次の各号|次に掲げる|次のいずれか|次のとおり|以下の各号|各号の|[:：])")
+LEAD_IN_RE = re.compile(r"(次の各号|次に掲げる|次のいずれか|次のとおり|以下の各号|[:：]$)")
 
 # Item / paragraph markers: (family, regex). The value is read from group 1.
 MARKERS = [
@@ -489,7 +489,8 @@ class _Builder:
             para = self.current_paragraph()
             return count == 0 or (count == 1 and para is not None and not para.text and not para.items)
         # a deleted paragraph leaves a gap when the draft was not renumbered
-        return value == count + 1 or (count >= 1 and value == count + 2 and self.current_text_ends_sentence())
+        # (or the article's first paragraph: 「第６条」 alone, then 「２　…」)
+        return value == count + 1 or (value == count + 2 and self.current_text_ends_sentence())
 
 
 def parse_lines(lines: Iterable[Line], path: str = "") -> DocTree:
