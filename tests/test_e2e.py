@@ -384,9 +384,6 @@ def test_expect_error_documents_through_the_cli_json(shared_dir):
         assert "\n" not in doc["error"] and Path(doc["path"]).name in doc["error"]
 
 
-@pytest.mark.xfail(strict=True, reason="report: the console wraps the error at the terminal width "
-                   "(rich Console, 80 columns when stdout is not a tty), so the one-line error "
-                   "is printed over two lines")
 def test_expect_error_console_line_is_one_line(shared_dir):
     path = shared_dir / "corpus" / "dev" / "d90-encrypted.pdf"
     proc = run_cli(str(path))

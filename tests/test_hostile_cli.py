@@ -207,12 +207,6 @@ def test_unreadable_permissions_through_the_cli(tmp_path):
     assert doc["error_code"] == "unreadable" and "Permission denied" in doc["error"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli.py/report.py: a file name that is not valid UTF-8 (bytes \\xff\\xfe\\x8c on Linux) becomes "
-    "lone surrogates in the path; cli._emit json.dumps(..., ensure_ascii=False) then "
-    "sys.stdout.write raises UnicodeEncodeError ('surrogates not allowed') with "
-    "PYTHONIOENCODING=utf-8 (a traceback, exit 1, no report), and without it writes bytes that "
-    "are not UTF-8 into the JSON; owner of cli.py/report.py to fix"))
 def test_non_utf8_file_name_through_the_cli(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -295,10 +289,6 @@ def test_single_file_timeout_stops_a_parser_loop(tmp_path):
     assert doc["error_code"] == "timeout"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "report.py console output: an error row is wrapped at the terminal width (80 columns when stdout "
-    "is not a terminal and COLUMNS is unset), so the documented one-line error is split in two "
-    "('… (No such file\\nor directory)'); owner of report.py: no wrapping (or soft_wrap) for error lines"))
 def test_console_error_line_is_not_wrapped(tmp_path, capsys, monkeypatch):
     from keiyaku_lint.cli import main
 

@@ -157,12 +157,6 @@ def leaky_pdf() -> bytes:
                      pdf_stream(content), PDF_FONT])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli.py (logging policy) / ingest/pdf.py: pdfminer's log.warning messages reach stderr through "
-    "Python's last-resort handler, and they quote content-stream operands — document text: "
-    "\"Cannot set RGB non-stroke color because not all values in (b'KEIYAKU-SECRET-CLAUSE-0042', 0, 0) "
-    "can be parsed as floats\"; a bit-flipped copy of the sample PDF prints 1114 such lines. Silence the "
-    "'pdfminer' logger (e.g. level ERROR / NullHandler, in the CLI and its workers) unless --debug"))
 def test_parser_warnings_do_not_leak_contract_text(tmp_path):
     pdf = tmp_path / "leaky.pdf"
     pdf.write_bytes(leaky_pdf())

@@ -291,6 +291,11 @@ def references() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import logging
+
+    # Parsers (pdfminer) log warnings that quote document content; with no handler
+    # Python's last resort would print them on stderr. Contract text stays out of logs.
+    logging.getLogger().addHandler(logging.NullHandler())
     argv = list(sys.argv[1:] if argv is None else argv)
     apps = {"inspect": inspect_app, "rules": rules_app, "references": refs_app}
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Callable, Iterable
@@ -36,6 +37,12 @@ SUMMARY_COLUMNS = [
     ("missing", "欠落"), ("accepted", "承認済み"), ("extras", "追加条項"), ("worst", "最も重い判定"),
     ("worst_label", "最も重い判定（表示）"), ("error_code", "エラーコード"), ("error", "エラー"),
 ]
+
+
+def display_path(text: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by Python as lone
+    surrogates) become U+FFFD instead of breaking the output."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def status_label(status: str, lang: str) -> str:
@@ -65,7 +72,7 @@ def finding_json(f: Finding, lang: str) -> dict:
 
 def document_json(doc: DocResult, lang: str = "ja") -> dict:
     return {
-        "path": doc.path,
+        "path": display_path(doc.path),
         "error": doc.error,
         **({"error_code": doc.error_code} if doc.error else {}),
         "findings": [finding_json(f, lang) for f in doc.findings],
@@ -103,7 +110,7 @@ def _message(f: Finding, lang: str) -> str:
 
 
 def error_row(doc: DocResult, lang: str = "ja") -> dict:
-    return {"file": doc.path, "clause_id": "", "title": "", "status": "error",
+    return {"file": display_path(doc.path), "clause_id": "", "title": "", "status": "error",
             "status_label": status_label("error", lang), "rules": doc.error_code or "", "message": doc.error,
             "part": "", "article": "", "paragraph": "", "page": "", "similarity": "",
             "reference_excerpt": "", "draft_excerpt": "", "accepted_reason": ""}
@@ -117,7 +124,7 @@ def detail_rows(doc: DocResult, lang: str = "ja") -> list[dict]:
     for f in doc.findings:
         loc = f.location
         rows.append({
-            "file": doc.path, "clause_id": f.clause_id, "title": clause_title(f), "status": f.status,
+            "file": display_path(doc.path), "clause_id": f.clause_id, "title": clause_title(f), "status": f.status,
             "status_label": status_label(f.status, lang),
             "rules": " ".join(r.code for r in f.reasons),
             "message": _message(f, lang),
@@ -131,7 +138,7 @@ def detail_rows(doc: DocResult, lang: str = "ja") -> list[dict]:
 
 def summary_row(doc: DocResult, lang: str = "ja") -> dict:
     counts = doc.counts() if not doc.error else {s: 0 for s in ("ok", "altered", "weakened", "missing", "accepted")}
-    return {"file": doc.path, **counts, "extras": len(doc.extras), "worst": doc.worst,
+    return {"file": display_path(doc.path), **counts, "extras": len(doc.extras), "worst": doc.worst,
             "worst_label": status_label(doc.worst, lang),
             "error_code": (doc.error_code or "") if doc.error else "", "error": doc.error or ""}
 
@@ -271,11 +278,14 @@ def print_console(results: list[DocResult], ref: Reference, lang: str = "ja", ve
     from rich.console import Console
     from rich.text import Text
 
-    console = console or Console()
+    # Wrap only for a person at a terminal: a pipe or a file gets whole lines (an error
+    # stays on one line, as documented).
+    console = console or Console(soft_wrap=not sys.stdout.isatty())
     for doc in results:
-        console.print(Text(doc.path, style="bold"))
+        console.print(Text(display_path(doc.path), style="bold"))
         if doc.error:
-            console.print(Text(f"  {status_label('error', lang)}: {doc.error}", style="bold red"))
+            console.print(Text(f"  {status_label('error', lang)}: {display_path(doc.error)}", style="bold red"),
+                          soft_wrap=True)
             continue
         counts = doc.counts()
         summary = "  " + "  ".join(f"{status_label(s, lang)} {counts[s]}" for s in
