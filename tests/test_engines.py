@@ -200,18 +200,26 @@ def test_pdfium_garbage_text_falls_back(monkeypatch):
     assert doc.meta["engine"] == "pdfplumber" and "garbled" in doc.meta["fallback"]
 
 
-def test_when_both_fail_the_pdfplumber_error_is_reported(monkeypatch, tmp_path):
+def test_a_file_pdfium_cannot_parse_is_not_handed_to_pdfplumber(monkeypatch, tmp_path):
+    """pdfminer loops forever on some files pdfium refuses (reference cycles): auto reports
+    pdfium's one-line error and never starts pdfplumber on such a file."""
     data = (SAMPLES / "reference-annexes-clean.pdf").read_bytes()
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(data[: len(data) // 3])
-    with pytest.raises(errors.IngestError) as plumber:
-        load(cut, pdf_engine="pdfplumber")
-    _pdfium_fails(monkeypatch, errors.EncryptedPdfError(str(cut), "a pdfium-only complaint"))
-    with pytest.raises(errors.IngestError) as auto:
+    calls: list[str] = []
+    real = pdf_mod._READERS["pdfplumber"]
+    monkeypatch.setitem(pdf_mod._READERS, "pdfplumber", lambda p: calls.append(p) or real(p))
+    with pytest.raises(errors.CorruptPdfError) as auto:
         load(cut)
-    assert type(auto.value) is type(plumber.value)
-    assert auto.value.one_line() == plumber.value.one_line()
-    assert "pdfium-only" not in str(auto.value)
+    assert calls == []
+    assert str(cut) in auto.value.one_line() and "\n" not in auto.value.one_line()
+
+
+def test_encrypted_under_pdfium_is_reported_without_fallback(monkeypatch):
+    path = SAMPLES / "reference-annexes-clean.pdf"
+    _pdfium_fails(monkeypatch, errors.EncryptedPdfError(str(path), "password required"))
+    with pytest.raises(errors.EncryptedPdfError):
+        load(path)
 
 
 def test_error_files_keep_their_error_under_auto(tmp_path):

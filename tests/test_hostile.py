@@ -493,7 +493,7 @@ def build_cases() -> list[Case]:
     # PDF: hand-written objects, under every engine
     for name, make in HOSTILE_PDFS.items():
         for engine in ingest.PDF_ENGINES:
-            hang = name in PDF_HANGS and engine in ("auto", "pdfplumber")
+            hang = name in PDF_HANGS and engine == "pdfplumber"
             cases.append(file_case(f"pdf-{name}-{engine}", f"{name}.pdf", make, engine=engine,
                                    xfail=PDF_SELF_REF_HANG if hang else ""))
 

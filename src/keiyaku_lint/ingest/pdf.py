@@ -294,6 +294,10 @@ def _plumber_page(page, number: int) -> PageText:
     return text
 
 
+class UnparsablePdfError(CorruptPdfError):
+    """Corrupt PDF: pypdfium2 cannot parse the document at all (raised at open)."""
+
+
 def _pdfium_pages(path: str, per_char: bool = False) -> list[PageText]:
     """Pages read by runs (`_pdfium_page`), or with `per_char` by characters (the slower
     reference, `_pdfium_page_per_char`: tests/test_engines.py compares the two)."""
@@ -304,7 +308,7 @@ def _pdfium_pages(path: str, per_char: bool = False) -> list[PageText]:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == 4:  # FPDF_ERR_PASSWORD
             raise EncryptedPdfError(path, "password required") from exc
-        raise CorruptPdfError(path, str(exc)) from exc
+        raise UnparsablePdfError(path, str(exc)) from exc
     read_page = _pdfium_page_per_char if per_char else _pdfium_page
     pages: list[PageText] = []
     sizes: dict[float, float] = {}  # loose box height -> font size, for the whole document
@@ -599,8 +603,11 @@ def load_pdf(path: str | Path, engine: str = "pdfplumber") -> SourceDoc:
     """Load a PDF into logical lines with page numbers.
 
     `engine` is "pdfplumber", "pdfium" or "auto" (pdfium, falling back to pdfplumber
-    when pdfium fails; if both fail, pdfplumber's error is raised). `meta["engine"]`
-    names the engine that produced the lines, `meta["fallback"]` why pdfium was left.
+    when pdfium reads the file but not its text; if both fail, pdfplumber's error is
+    raised). `meta["engine"]` names the engine that produced the lines, `meta["fallback"]`
+    why pdfium was left. A file pdfium cannot parse at all (corrupt, encrypted) is not
+    handed to pdfplumber: pdfminer loops forever on some such files (reference cycles),
+    and a file Chrome's PDF library cannot open is not one a reviewer can read either.
     """
     path = str(path)
     if engine not in ENGINES:
@@ -609,7 +616,7 @@ def load_pdf(path: str | Path, engine: str = "pdfplumber") -> SourceDoc:
         return _load_with(path, engine)
     try:
         return _load_with(path, "pdfium")
-    except MemoryError:
+    except (MemoryError, UnparsablePdfError, EncryptedPdfError):
         raise
     except Exception as fast_exc:  # noqa: BLE001 - any failure of the fast engine: try the other
         # Raised here, pdfplumber's error is the one reported (with pdfium's as context).
