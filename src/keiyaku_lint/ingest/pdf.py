@@ -269,12 +269,17 @@ def _plumber_pages(path: str) -> list[PageText]:
             raise EncryptedPdfError(path, "password required") from exc
         raise CorruptPdfError(path, f"{type(exc).__name__}: {cause!r}") from exc
     pages: list[PageText] = []
-    with pdf:
+    try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 pages.append(_plumber_page(page, number))
             finally:
                 page.close()  # flush pdfplumber's per-page caches: memory stays flat
+    finally:
+        # Not `with pdf:` — PDF.close() walks pdf.pages again, and on a file whose page
+        # tree loops (an object referring to itself) that re-enters the endless loop the
+        # per-file timeout has just interrupted. Closing the stream is all that is needed.
+        pdf.stream.close()
     return pages
 
 
