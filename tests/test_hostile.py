@@ -57,10 +57,11 @@ DOCUMENTED = {"unreadable", "empty", "unknown-type", "legacy-doc", "encrypted-pd
               "no-text-layer", "garbled-pdf", "broken-docx", "bad-encoding", "too-large"}
 
 PDF_SELF_REF_HANG = (
-    "HANG in ingest/pdf.py (pdfplumber path; 'auto' falls back to it after pdfium refuses the "
-    "file): pdfplumber PDF.pages -> pdfminer PDFPage.create_pages -> dict_value -> resolve1 "
-    "loops forever on an object that is a reference to itself ('2 0 obj 2 0 R endobj') or a "
-    "reference cycle; owner of ingest/pdf.py to fix (the batch --timeout catches it)")
+    "HANG with the pdfplumber engine (ingest/pdf.py, pdfminer): PDF.pages -> PDFPage.create_pages -> "
+    "dict_value -> resolve1 loops forever on an object that is a reference to itself "
+    "('2 0 obj 2 0 R endobj') or a reference cycle. The default engine (auto) refuses such a file "
+    "at once (pdfium cannot parse it); with --pdf-engine pdfplumber only the per-file --timeout "
+    "stops it (test_hostile_cli.py checks that it does)")
 
 
 # =========================================================================== builders

@@ -1,7 +1,8 @@
 """Hostile inputs through the command line, and batch accounting.
 
 `keiyaku-lint FILES --format json` in a subprocess, as users run it, over a mix of
-hostile files, a file whose worker process dies, and a PDF that hangs its parser:
+hostile files, a file whose worker process dies, and a PDF that hangs its parser
+(pdfplumber engine):
 
 * stdout holds the JSON report and nothing else; stderr has no traceback;
 * every input appears exactly once — in the JSON and in the summary CSV — as a result
@@ -113,8 +114,10 @@ def hostile_run(tmp_path_factory):
     out = tmp / "out"
     out.mkdir()
     start = time.monotonic()
+    # --pdf-engine pdfplumber: the engine that can loop forever (the default refuses the looping
+    # file at once), so that the per-file timeout of the worker pool is exercised on a real parser
     proc = run_cli([*files, "--format", "json", "--no-config", "--jobs", "2", "--timeout", "10",
-                    "--summary", out / "summary.csv", "--csv", out / "detail.csv"], tmp,
+                    "--pdf-engine", "pdfplumber", "--summary", out / "summary.csv", "--csv", out / "detail.csv"], tmp,
                    {"KL_TEST_AUDIT_LOG": str(log), "KL_TEST_DIE_ON": "worker-dies"})
     return {"proc": proc, "files": files, "took": time.monotonic() - start, "out": out, "log": log}
 
