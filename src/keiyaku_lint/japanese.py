@@ -120,6 +120,11 @@ def nfkc(text: str) -> str:
 _LARGE_TSU_RE = re.compile(r"(?<=[あかさたなはまやらわいきしちにひみりくすぬふむゆるけせてねへめれこそとのほもよろ])つ(?=[てたと])")
 
 
+@functools.lru_cache(maxsize=4096)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 class Mapped:
     """Text with, for every character, the span of the source text it came from.
 
@@ -136,9 +141,9 @@ class Mapped:
     def of(cls, source: str) -> "Mapped":
         chars, spans = [], []
         for i, ch in enumerate(source):
-            for c in nfkc(ch):
-                chars.append(c)
-                spans.append((i, i + 1))
+            n = _nfkc_char(ch)
+            chars.append(n)
+            spans.extend([(i, i + 1)] * len(n))
         return cls("".join(chars), spans)
 
     def sub(self, pattern: re.Pattern, repl) -> "Mapped":
@@ -181,6 +186,7 @@ def apply_synonyms(text: str) -> str:
     return _SYN_RE.sub(lambda m: _SYN_TABLE[m.group(0)], text)
 
 
+@functools.lru_cache(maxsize=8192)
 def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False,
               keep_xref: bool = False) -> Mapped:
     """`canon` with the source span of every character (see `Mapped`)."""
@@ -198,11 +204,7 @@ def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False
     return m
 
 
-@functools.lru_cache(maxsize=4096)
-def _nfkc_char(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch)
-
-
+@functools.lru_cache(maxsize=16384)  # reference clauses, and boilerplate that recurs across drafts
 def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, keep_xref: bool = False) -> str:
     """Character-level comparison form of `text` (see module docstring). `keep_xref`
     keeps cross-references as written, for the judge's cross-reference check.
@@ -241,6 +243,7 @@ class Token:
     surface: str
     norm: str
     pos: str  # coarse part of speech (名詞, 動詞, 助詞, 補助記号 …)
+    start: int = 0  # character offset in the tokenized text
 
     @property
     def is_punct(self) -> bool:
@@ -273,6 +276,7 @@ def tokens(text: str) -> tuple[Token, ...]:
     """Sudachi tokens of an already `canon(..., keep_punct=True)`-ed text."""
     tok, mode = _tokenizer()
     out: list[Token] = []
+    base = 0
     for chunk in _chunks(text):
         for m in tok.tokenize(chunk, mode):
             surface = m.surface()
@@ -282,7 +286,8 @@ def tokens(text: str) -> tuple[Token, ...]:
                 norm = "ない"  # してはならず / してはならない: the same negation
             if surface == _XREF_TOKEN:
                 norm = _XREF_TOKEN
-            out.append(Token(surface=surface, norm=norm, pos=m.part_of_speech()[0]))
+            out.append(Token(surface=surface, norm=norm, pos=m.part_of_speech()[0], start=base + m.begin()))
+        base += len(chunk)
     return tuple(out)
 
 

@@ -401,14 +401,7 @@ class Edit:
 
 def _offsets(text: str, toks: tuple[Token, ...]) -> list[tuple[Token, int, int]]:
     """Content tokens with their character span in `text` (punctuation dropped)."""
-    out, pos = [], 0
-    for t in toks:
-        start = text.find(t.surface, pos)
-        start = pos if start < 0 else start
-        pos = start + len(t.surface)
-        if not t.is_punct:
-            out.append((t, start, pos))
-    return out
+    return [(t, t.start, t.start + len(t.surface)) for t in toks if not t.is_punct]
 
 
 def word_edits(ref: str, draft: str) -> list[Edit]:

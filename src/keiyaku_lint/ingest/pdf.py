@@ -222,8 +222,14 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
             if not text:
                 continue
             if open_line and out and not starts_new_unit(text):
-                joined = out[-1][0] + _joiner(out[-1][0], text) + text
-                out[-1] = (normalize_spacing(joined), out[-1][1])
+                prev = out[-1][0]
+                glue = _joiner(prev, text)
+                joined = prev + glue + text
+                # Both halves are normalised already; only a space at the seam can change
+                # anything, so re-normalise only then (linear, not quadratic, in a paragraph).
+                if glue or prev[-1:].isspace() or text[:1].isspace():
+                    joined = normalize_spacing(joined)
+                out[-1] = (joined, out[-1][1])
             else:
                 out.append((text, line.page))
             open_line = _reaches_margin(line, text, margin)
