@@ -116,3 +116,12 @@ def test_overriding_paragraph_weakens_the_clause_it_overrides():
     assert statuses["tokki-6-6"].status == "weakened"
     assert "override.added" in {r.rule for r in statuses["tokki-6-6"].reasons}
     assert any(e.overrides == "tokki-6-6" for e in result.extras)
+
+
+def test_parties_renamed_without_definitions_are_guessed():
+    """県 / 受注者 used throughout, defined nowhere (or only in a 定義 article)."""
+    head, sep, rest = CLEAN.partition("（機密保持）")
+    head = head.replace("（以下「甲」という。）", "").replace("（以下「乙」という。）", "")
+    result = _audit(head + sep + rest.replace("甲", "県").replace("乙", "受注者"))
+    assert result.parties.kou == ("県",) and result.parties.otsu == ("受注者",)
+    assert {f.clause_id: f.status for f in result.findings if f.status != "ok"} == {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .align import Match, Unit, align, compare_text
 from .errors import KeiyakuLintError
-from .japanese import Parties, detect_parties
+from .japanese import NO_PARTIES, Parties, detect_parties, guess_parties
 from .judge import Reason, Verdict, decide, judge
 from .reference import RefClause, Reference
 from .rules.catalog import rule
@@ -94,6 +94,8 @@ def audit_file(path: str, ref: Reference, pdf_engine: str = "auto") -> DocResult
 
 def audit_tree(tree: DocTree, ref: Reference) -> DocResult:
     parties = detect_parties(_preamble(tree))
+    if parties == NO_PARTIES:
+        parties = guess_parties("".join(p.full_text for _, _, p in tree.paragraphs()))
     matches, leftover = align(ref, tree, parties)
     findings = [_finding(matches[c.id], parties) for c in ref.clauses]
     by_id = {f.clause_id: f for f in findings}

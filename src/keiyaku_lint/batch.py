@@ -292,6 +292,21 @@ class _PoolFailed(Exception):
         self.todo = todo
 
 
+def _compact(res):
+    """The result without its reference clauses (the parent has them): a fifth of the
+    bytes to pickle and send per document."""
+    for f in getattr(res, "findings", ()):
+        f.clause = f.clause.id
+    return res
+
+
+def _expand(res, ref):
+    for f in getattr(res, "findings", ()):
+        if isinstance(f.clause, str):
+            f.clause = ref.clause(f.clause)
+    return res
+
+
 def _worker_main(conn, ref, pdf_engine: str) -> None:
     """Worker loop: warm up once, then audit (index, path) messages until None / EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
@@ -309,7 +324,7 @@ def _worker_main(conn, ref, pdf_engine: str) -> None:
         idx, path = msg
         res = audit_one(path, ref, pdf_engine)
         try:
-            conn.send(("done", idx, res))
+            conn.send(("done", idx, _compact(res)))
         except Exception as exc:  # noqa: BLE001 - e.g. a result that does not pickle
             conn.send(("done", idx, error_result(path, InternalError(path, f"result not transferable: {exc}"))))
 
@@ -454,7 +469,7 @@ class _Pool:
                     w.ready = True
                     self.startup_failures = 0
                 elif msg[0] == "done" and w.task is not None and msg[1] == w.task[0]:
-                    done(msg[1], msg[2])
+                    done(msg[1], _expand(msg[2], self.ref))
                     w.task = None
                     finished += 1
         except (EOFError, OSError):

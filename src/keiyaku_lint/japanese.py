@@ -112,6 +112,27 @@ def detect_parties(preamble: str) -> Parties:
     return Parties(kou=(names[0],), otsu=(names[1],))
 
 
+CLIENT_WORDS = ("発注者", "委託者", "県", "市", "町", "村", "区")
+CONTRACTOR_WORDS = ("受注者", "受託者", "事業者", "請負者", "契約者")
+
+
+def guess_parties(text: str) -> Parties:
+    """Party names a draft uses without defining them in a preamble (only in a 定義
+    article, or nowhere): when 甲/乙 are (almost) absent, the most frequent client word
+    and contractor word stand for them."""
+    if text.count("乙") >= 5 or text.count("甲") >= 5:
+        return NO_PARTIES
+    def count(word: str) -> int:
+        if len(word) > 1:
+            return text.count(word)
+        return len(re.findall(rf"(?<![都道府全他本各当]){word}(?=[はがのにをへとも及又、。並若])", text))
+    kou = max(CLIENT_WORDS, key=count)
+    otsu = max(CONTRACTOR_WORDS, key=count)
+    if count(kou) < 5 or count(otsu) < 5:
+        return NO_PARTIES
+    return Parties(kou=(kou,), otsu=(otsu,))
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
