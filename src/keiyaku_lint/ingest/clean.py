@@ -102,6 +102,10 @@ def _squeeze(text: str) -> str:
     return "".join(out)
 
 
+# What normalize_spacing acts on: ASCII spaces, tabs, NBSP, or a run of full-width spaces.
+_NEEDS_WORK = re.compile("[ \t\u00a0]|\u3000\u3000")
+
+
 def normalize_spacing(text: str) -> str:
     """Normalise spacing of one logical line.
 
@@ -112,6 +116,8 @@ def normalize_spacing(text: str) -> str:
       (`２ 乙は` / `２　　乙は` → `２　乙は`), so every format agrees.
     Full-width spaces inside the text are kept (they were typed in the document).
     """
+    if not _NEEDS_WORK.search(text):
+        return text.strip(" \u3000\r\n")  # nothing below would change it (most lines)
     # A tab is a typed column gap (頭書 「1 業務名<TAB>…」): keep it as a full-width space.
     text = text.replace("\u00a0", " ").replace("\t", FW_SPACE).strip(" \u3000\r\n")
     if not text:
