@@ -385,9 +385,15 @@ def _context():
     import threading
 
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        import gc
+
         from .japanese import warm_up
 
         warm_up()
+        # Keep the collector off the inherited heap: otherwise each worker's first
+        # collection touches every object and copies the parent's pages (copy-on-write).
+        gc.collect()
+        gc.freeze()
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
