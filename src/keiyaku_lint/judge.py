@@ -127,6 +127,8 @@ INTENSIFIER_RE = re.compile(
 TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
 DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断)")
 TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
+# A right given to the contractor: 乙は、…を拒むことができる / …を要しない.
+CONTRACTOR_RIGHT_RE = re.compile(r"乙は[^。]*(ことができる|拒む|拒否|要しない|妨げない|免れる)")
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
 SOFT_DUTY_RE = re.compile(r"よう(に)?[^、。]{0,12}(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え)"
                           r"|周知|注意し|参考として|参考に")
@@ -604,6 +606,8 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
         return [_make("negation.flipped", rw, dw)]
     if DISCRETION_RE.search(dw) and not DISCRETION_RE.search(rw):
         return [_make("party.shifted", rw, dw)]
+    if polarity > 0 and CONTRACTOR_RIGHT_RE.search(dw) and not CONTRACTOR_RIGHT_RE.search(rw):
+        return [_make("exception.added", rw, dw)]  # the contractor may now refuse or skip
     if TIME_WORD_RE.match(rw) and not dw:
         return []  # a time word alone is the deadline detector's business
     end = edit.ref_end if edit.ref_end >= 0 else edit.ref_start + len(rw)

@@ -1,0 +1,56 @@
+"""A further set written for this suite, measured before any change to the method:
+weakenings and silent rewrites in phrasings not used by the earlier sets."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keiyaku_lint.audit import audit_tree
+from keiyaku_lint.reference import load_reference
+from keiyaku_lint.structure import parse_text
+
+ROOT = Path(__file__).resolve().parents[1]
+CLEAN = (ROOT / "samples" / "reference-annexes-clean.txt").read_text(encoding="utf-8")
+REF = load_reference()
+
+CASES = [
+    # weakenings
+    ("tokki-2-1", "他に漏らしてはならない。", "甲の許可なく他に漏らさないよう努めなければならない。", "weakened"),
+    ("tokki-3-1", "適法かつ公正な手段で取得しなければならない。", "適法かつ公正な手段で取得するものとする。ただし、緊急の場合はこの限りでない。", "weakened"),
+    ("tokki-6-4", "あらかじめ甲に届け出なければならない。", "甲から求めがあった場合に届け出るものとする。", "weakened"),
+    ("tokki-6-5", "当該パソコン等を作業場所から持ち出してはならない。", "当該パソコン等を作業場所から持ち出す場合は、盗難防止に留意するものとする。", "weakened"),
+    ("tokki-7-2", "前項の機密情報・個人情報を返還、廃棄又は消去しなければならない。", "前項の機密情報・個人情報を返還しなければならない。", "weakened"),
+    ("tokki-7-3", "電子媒体を物理的に破壊する等当該機密情報・個人情報が判読、復元できないように確実な方法で廃棄しなければならない。",
+     "乙の定める方法により廃棄しなければならない。", "weakened"),
+    ("tokki-9-1", "書面によりあらかじめ甲に報告しなければならない。", "甲の求めに応じて報告しなければならない。", "weakened"),
+    ("tokki-11-1", "教育又は研修を実施しなければならない。", "教育又は研修を実施するよう努めるものとする。", "weakened"),
+    ("tokki-15-1", "情報セキュリティ対策の実施状況について報告を求めることができる。",
+     "情報セキュリティ対策の実施状況について報告を求めることができる。この場合において、乙は、乙の営業上の秘密に属する事項の報告を拒むことができる。", "weakened"),
+    ("tokki-16-2", "当該漏えい等に係る事実関係を当該漏えい等のあった個人情報の本人に通知し、又は本人が容易に知り得る状態にする等の措置を講ずるものとする。",
+     "当該漏えい等に係る事実関係を、必要と認める場合に限り、本人に通知するものとする。", "weakened"),
+    ("tokki-17-1", "委託契約期間中、", "委託契約期間中、年１回に限り、", "weakened"),
+    ("kisai-1-2", "善良なる管理者の注意義務をもって管理しなければならない", "自己の財産と同一の注意をもって管理しなければならない", "weakened"),
+    ("kisai-3-2", "本契約に基づく一切の義務を遵守させるとともに", "本契約に基づく主要な義務を遵守させるとともに", "weakened"),
+    ("kisai-4-2", "甲の算定に基づき当該損害を補償又は賠償する責任を負担するものとする。",
+     "甲の算定に基づき当該損害を補償又は賠償する責任を負担するものとする。ただし、乙の賠償額は、委託料の額を超えないものとする。", "weakened"),
+    # stricter or changed, not weaker
+    ("tokki-6-6", "私用のパソコン等を使用してはならない。", "私用のパソコン等及び私用の記録媒体を使用してはならない。", "altered"),
+    ("tokki-16-1", "甲に速やかに報告し", "甲に直ちに報告し", "altered"),
+    ("tokki-17-2", "少なくとも１年に１回", "少なくとも半年に１回", "altered"),
+    # silent rewrites
+    ("tokki-8-1", "内部における責任体制を構築し、その体制を維持しなければならない。", "内部における責任体制を構築し、これを維持しなければならない。", "ok"),
+    ("tokki-10-1", "労働者派遣契約書に、", "労働者派遣契約書において、", "ok"),
+    ("tokki-12-1", "提供又は提出に係る手続上の保障を与えるものとする。", "提供又は提出に関する手続上の保障を与えるものとする。", "ok"),
+    ("kisai-2-1", "個人情報の適正な取扱いについて必要な措置を講じなければならない。", "個人情報の適正な取扱いのために必要な措置を講じなければならない。", "ok"),
+    ("tokki-6-2", "事業所内から持ち出してはならない。", "事業所の外へ持ち出してはならない。", "ok"),
+]
+
+
+@pytest.mark.parametrize("cid,old,new,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_variant_more(cid, old, new, expected):
+    assert CLEAN.count(old) == 1, old
+    result = audit_tree(parse_text(CLEAN.replace(old, new), "m.txt"), REF)
+    got = {f.clause_id: f for f in result.findings}
+    assert got[cid].status == expected, [r.message() for r in got[cid].reasons]
+    assert {k: f.status for k, f in got.items() if k != cid and f.status != "ok"} == {}
