@@ -117,7 +117,7 @@ class DocTree:
 # ------------------------------------------------------------------ line patterns
 
 SP = r"[ \t\u3000]"
-NUM = rf"[0-9０-９{KANJI_NUMERAL_CHARS}]+"
+NUM = rf"[0-9０-９{KANJI_NUMERAL_CHARS}○◯]+"  # ○: a number the drafter has not filled in yet
 ARTICLE_RE = re.compile(rf"^第{SP}*({NUM}){SP}*条(?:{SP}*の{SP}*({NUM}))?")
 ARTICLE_NO_JO_RE = re.compile(rf"^第({NUM})(?={SP})")
 ARTICLE_DOT_RE = re.compile(r"^([0-9０-９]{1,2})[．.](?![0-9０-９])" + SP + "*(.*)$")
@@ -377,6 +377,8 @@ class _Builder:
         if m:
             rest = text[m.end():]
             number, sub = to_int(m.group(1)), (to_int(m.group(2)) if m.group(2) else None)
+            if number is None and set(m.group(1)) <= set("○◯") and rest[:1] in ("", " ", "\u3000", "（", "("):
+                number = (self.last_article_number() or 0) + 1  # 「第○条」 in a draft not yet numbered
             if self.article_start_plausible(number, rest):
                 self.start_article(number, sub, norm_space(m.group(0)), rest, line)
                 return True
