@@ -101,3 +101,20 @@ def test_any_bytes_give_lines_or_an_ingest_error(tmp_path, head, body, suffix):
         return
     assert all(ln.text and ln.text == ln.text.strip() for ln in result.lines)
     os.remove(path)
+
+
+def test_password_protected_docx_is_reported_as_such(tmp_path):
+    """Word stores a password-protected .docx as OLE2 with an EncryptedPackage stream."""
+    from keiyaku_lint.errors import EncryptedDocxError, LegacyDocError
+    from keiyaku_lint.ingest import load
+
+    locked = tmp_path / "locked.docx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+                       + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100)
+    with pytest.raises(EncryptedDocxError) as exc:
+        load(locked)
+    assert "locked.docx" in exc.value.one_line() and "\n" not in exc.value.one_line()
+    legacy = tmp_path / "old.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(LegacyDocError):
+        load(legacy)

@@ -62,6 +62,13 @@ class EncryptedPdfError(IngestError):
     hint = "remove the password and try again"
 
 
+class EncryptedDocxError(IngestError):
+    """Password-protected Word document."""
+
+    code = "encrypted-docx"
+    hint = "remove the password in Word (ファイル → 情報 → 文書の保護) and save again"
+
+
 class CorruptPdfError(IngestError):
     """Corrupt PDF: the file could not be parsed."""
 

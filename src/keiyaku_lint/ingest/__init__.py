@@ -18,6 +18,7 @@ from ..errors import (
     BrokenDocxError,
     CorruptPdfError,
     EmptyFileError,
+    EncryptedDocxError,
     IngestError,
     LegacyDocError,
     TooLargeError,
@@ -106,6 +107,12 @@ def _load(path: Path, pdf_engine: str = DEFAULT_PDF_ENGINE) -> SourceDoc:
         raise EmptyFileError(spath, "0 bytes")
     with path.open("rb") as fh:
         head = fh.read(1024)
+        if head.startswith(_OLE2):
+            # Word saves a password-protected .docx as an OLE2 file holding an
+            # "EncryptedPackage" stream: say so instead of "legacy .doc".
+            head_more = head + fh.read(256 * 1024)
+            if "EncryptedPackage".encode("utf-16-le") in head_more:
+                raise EncryptedDocxError(spath, "EncryptedPackage")
     kind = sniff(head, path.suffix.lower())
     if kind == "pdf":
         from .pdf import load_pdf
