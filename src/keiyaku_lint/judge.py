@@ -566,7 +566,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int, explained: set[st
     spans = exception_spans(ref)
     definitions = definition_spans(ref)
     out = []
-    for edit in word_edits(ref, draft):
+    for edit in _drop_moves(word_edits(ref, draft)):
         found = _judge_edit(edit, spans, definitions, polarity, explained, ref, whole_exception)
         ref_words = rm.source(ref_src, edit.ref_start, edit.ref_end).strip()
         draft_words = dm.source(draft_src, edit.draft_start, edit.draft_end).strip()
@@ -577,6 +577,42 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int, explained: set[st
                 reason.draft_words = draft_words
         out.extend(found)
     return out
+
+
+MOVE_RESIDUE = 3  # characters of content a moved phrase may change on the way
+
+
+def _drop_moves(edits: list[Edit]) -> list[Edit]:
+    """A phrase deleted in one place and written again elsewhere (「甲の承諾があるときを
+    除き、…複写し」 → 「…を、甲の承諾なく複写し」) is a move, not two changes."""
+    dels = [e for e in edits if e.ref_tokens and not e.draft_tokens]
+    inss = [e for e in edits if e.draft_tokens and not e.ref_tokens]
+    moved: set[int] = set()
+    for d in dels:
+        dc = Counter(_content(d.ref_tokens))
+        for i in inss:
+            if id(i) in moved or not dc:
+                continue
+            ic = Counter(_content(i.draft_tokens))
+            common = sum((dc & ic).values())
+            residue = sum((dc - ic).values()) + sum((ic - dc).values())
+            plain_move = residue <= MOVE_RESIDUE and _neg_count(d.ref_tokens) == _neg_count(i.draft_tokens)
+            # the same exception said another way (…を除き ↔ …なく) may differ in its grammar words
+            rephrased = residue <= common + MOVE_RESIDUE and _exception_like(d.ref_words) \
+                and _exception_like(i.draft_words)
+            if common >= 2 and (plain_move or rephrased):
+                moved.update((id(d), id(i)))
+                break
+    return [e for e in edits if id(e) not in moved]
+
+
+def _neg_count(toks: list[Token]) -> int:
+    return sum(1 for t in toks if t.norm in ("ない", "無い") )
+
+
+def _exception_like(words: str) -> bool:
+    """「…を除き」 and 「…なく / …ないで / …ずに」 say the same thing before a prohibition."""
+    return bool(re.search(r"除き|除いて|なく|ないで|ずに|限り", words))
 
 
 def _whole_parenthetical(text: str, start: int, end: int) -> bool:
@@ -621,6 +657,11 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[st
     in_def = any(s <= edit.ref_start and end <= e + 1 for s, e in definitions)
     # alternatives inserted just before 「…に限定」「…を除き」 widen what is allowed
     restrictive = bool(RESTRICTIVE_RE.search(ref_text[edit.ref_start:]))
+    # 「…があった場合は」 → 「…が発生し、又は発生したおそれがある場合は」: another case that
+    # triggers the duty, so the duty covers more.
+    if dw and re.search(r"又は|若しくは", dw) \
+            and re.match(r"^[^、。]{0,3}(場合|とき)", ref_text[end:]) and polarity > 0 and not restrictive:
+        return [_make("scope.broadened", rw, dw)]
     cov = 0
     if rw and _whole_parenthetical(ref_text, edit.ref_start, end) and not re.search(r"除", rw):
         cov += -1  # a deleted parenthetical spelled out what is required or covered
