@@ -185,7 +185,7 @@ def _small_paraphrase(reason: Reason) -> bool:
     """A short word swap (のっとり → 沿って, 構築し → 確立し) that no rule recognised: at this
     size, with no number involved, it is wording, not a change of content."""
     words = _plain(reason.ref_words) + _plain(reason.draft_words)
-    return reason.rule == "content.changed" and not re.search(r"[0-9０-９]|以上|以下|以内|未満|超え|まで|毎", words) \
+    return reason.rule == "content.changed" and not re.search(r"[0-9０-９甲乙]|以上|以下|以内|未満|超え|まで|毎", words) \
         and len(_plain(reason.ref_words)) <= PARAPHRASE_CHARS and len(_plain(reason.draft_words)) <= PARAPHRASE_CHARS
 
 
@@ -208,8 +208,8 @@ def _dedupe(reasons: list[Reason]) -> list[Reason]:
 
 def detect_whole_clause(ref: str, draft: str, polarity: int) -> list[Reason]:
     out: list[Reason] = []
-    for detector in (_modality, _soft_duty, _deadline, _minimum, _survival, _approval, _oversight, _care,
-                     _liability, _xref_scope):
+    for detector in (_modality, _soft_duty, _deadline, _minimum, _survival, _approval, _oversight, _delivery,
+                     _care, _liability, _xref_scope):
         out.extend(detector(ref, draft, polarity))
     return out
 
@@ -364,6 +364,18 @@ def _oversight(ref: str, draft: str, polarity: int) -> list[Reason]:
         return [_make("oversight.downgraded", _m(ONSITE_RE, ref), _m(PAPER_RE, draft))]
     if "証明書" in ref and "証明書" not in draft:
         return [_make("oversight.downgraded", "証明書", _m(PAPER_RE, draft))]
+    return []
+
+
+DELIVERY_RE = re.compile(r"甲(に|へ|に対し)[^。]{0,12}?(提出|報告|届け出|届出|通知|交付|返還|返却|提示)")
+
+
+def _delivery(ref: str, draft: str, polarity: int) -> list[Reason]:
+    """Something 乙 had to hand to 甲 (a certificate, a report) is no longer handed over."""
+    r, d = DELIVERY_RE.findall(ref), DELIVERY_RE.findall(draft)
+    upgraded = len(STRONG_CONTROL_RE.findall(draft)) > len(STRONG_CONTROL_RE.findall(ref))  # 報告 → 承認
+    if polarity > 0 and len(d) < len(r) and not upgraded:
+        return [_make("oversight.downgraded", _m(DELIVERY_RE, ref), "")]
     return []
 
 
