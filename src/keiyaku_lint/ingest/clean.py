@@ -103,7 +103,8 @@ def _squeeze(text: str) -> str:
 
 
 # What normalize_spacing acts on: ASCII spaces, tabs, NBSP, or a run of full-width spaces.
-_NEEDS_WORK = re.compile("[ \t\u00a0]|\u3000\u3000")
+_NEEDS_WORK = re.compile("[ \t\u00a0\x00-\x1f\x7f]|\u3000\u3000")
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # stray control characters (not tab)
 
 
 def normalize_spacing(text: str) -> str:
@@ -119,6 +120,7 @@ def normalize_spacing(text: str) -> str:
     if not _NEEDS_WORK.search(text):
         return text.strip(" \u3000\r\n")  # nothing below would change it (most lines)
     # A tab is a typed column gap (頭書 「1 業務名<TAB>…」): keep it as a full-width space.
+    text = _CONTROLS.sub("", text)
     text = text.replace("\u00a0", " ").replace("\t", FW_SPACE).strip(" \u3000\r\n")
     if not text:
         return ""
