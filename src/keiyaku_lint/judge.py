@@ -185,7 +185,10 @@ def _small_paraphrase(reason: Reason) -> bool:
     """A short word swap (のっとり → 沿って, 構築し → 確立し) that no rule recognised: at this
     size, with no number involved, it is wording, not a change of content."""
     words = _plain(reason.ref_words) + _plain(reason.draft_words)
-    return reason.rule == "content.changed" and not re.search(r"[0-9０-９甲乙]|以上|以下|以内|未満|超え|まで|毎", words) \
+    # Numbers, parties, range words and the characters of antonyms (国内/国外, 前/後, 有/無,
+    # 可/不可, 許可/禁止) are never mere wording.
+    return reason.rule == "content.changed" and not re.search(
+        r"[0-9０-９甲乙内外前後無不非未禁許否]|以上|以下|以内|未満|超え|まで|毎", words) \
         and len(_plain(reason.ref_words)) <= PARAPHRASE_CHARS and len(_plain(reason.draft_words)) <= PARAPHRASE_CHARS
 
 
