@@ -200,10 +200,6 @@ def _synonym_pattern() -> tuple[re.Pattern, dict[str, str]]:
 _SYN_RE, _SYN_TABLE = _synonym_pattern()
 
 
-def _kanji_numbers(text: str) -> str:
-    return _KANJI_NUM_RE.sub(lambda m: str(kanji_to_int(m.group(0)) or m.group(0)), text)
-
-
 def apply_synonyms(text: str) -> str:
     return _SYN_RE.sub(lambda m: _SYN_TABLE[m.group(0)], text)
 

@@ -94,7 +94,6 @@ UNIT_DAYS = {"日": 1, "週間": 7, "月": 30, "年": 365}
 MINIMUM_RE = re.compile(r"(\d+)(日|週間|月|年)(?:間)?以上")
 FREQUENCY_RE = re.compile(r"(\d+)(日|週間|月|年)に(\d+)回")
 SURVIVAL_RE = re.compile(r"(終了し.{0,8}解除され.{0,6}後|解除又は終了した後|終了した後|終了後も|契約期間中はもとより)")
-APPROVAL_RE = re.compile(r"承諾|承認|同意|許可")
 WEAK_CONTROL_RE = re.compile(r"協議|通知|報告|届出|届け出|連絡|判断|必要")
 ONSITE_RE = re.compile(r"作業場所において|立入|立ち入|実地|立会")
 PAPER_RE = re.compile(r"書面|書類|資料|報告|自己点検|自ら点検|チェック|確認書|聴取|ヒアリング|電話|電子メール"
@@ -634,12 +633,6 @@ def _whole_parenthetical(text: str, start: int, end: int) -> bool:
     before = text[max(start - 1, 0):start]
     after = text[end:end + 2]
     return before in ("（", "(") and after[:1] in ("）", ")", "")
-
-
-def _sentence_at(text: str, pos: int) -> str:
-    start = text.rfind("。", 0, pos) + 1
-    end = text.find("。", pos)
-    return text[start:end if end >= 0 else len(text)]
 
 
 def _content_words(toks: list[Token]) -> str:

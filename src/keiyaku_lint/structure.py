@@ -239,8 +239,7 @@ class _Builder:
 
     def start_article(self, number: int | None, sub: int | None, label: str, rest: str, line: Line) -> None:
         last = self.part.articles[-1].number if self.part.articles else None
-        if (number == 1 and last is not None and last >= 2 and self.part.kind == "body"
-                and not self.pending_heading_is_body_style()):
+        if number == 1 and last is not None and last >= 2 and self.part.kind == "body":
             # numbering restarts without a 別添 line: an unlabelled annex
             self.start_part("annex", "", "", line)
         self.close_article()
@@ -257,9 +256,6 @@ class _Builder:
         rest = norm_space(rest)
         if rest:
             self.add_paragraph("", rest, line)
-
-    def pending_heading_is_body_style(self) -> bool:
-        return False
 
     def add_paragraph(self, label: str, text: str, line: Line) -> None:
         assert self.article is not None
