@@ -253,12 +253,12 @@ inspect_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_ex
 @inspect_app.command(help="Print how a file was read: parts, 第N条 (見出し), paragraphs, items, pages.")
 def inspect(path: Path = typer.Argument(...),
             pdf_engine: PdfEngine = typer.Option(PdfEngine.auto, "--pdf-engine")) -> None:
-    from .batch import load_source
+    from .ingest import load
     from .errors import KeiyakuLintError
     from .structure import parse_lines, render_tree
 
     try:
-        source = load_source(str(path), pdf_engine.value)
+        source = load(path, pdf_engine=pdf_engine.value)
     except KeiyakuLintError as exc:
         typer.echo(exc.one_line(), err=True)
         raise typer.Exit(2)

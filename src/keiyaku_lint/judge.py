@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .japanese import NO_PARTIES, Parties, Token, canon, canon_map, tokens
-from .reference import RefClause, RefItem
+from .reference import RefClause
 from .rules.catalog import rule
 
 EFFECT_RANK = {"alter": 1, "strengthen": 1, "weaken": 2}
@@ -168,9 +168,8 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
         xref = _xref_scope(ref_x, draft_x, polarity)
         return Verdict(decide(xref), xref)
     reasons = detect_whole_clause(ref_x, draft_x, polarity)
-    explained = {r.rule for r in reasons}
-    reasons += analyse_edits(ref_main, draft_main, polarity, explained, parties)
-    reasons += compare_items(clause.items, ref_items, draft_items, parties, polarity, explained)
+    reasons += analyse_edits(ref_main, draft_main, polarity, parties)
+    reasons += compare_items(ref_items, draft_items, parties, polarity)
     reasons = sorted(_dedupe(reasons), key=lambda r: -EFFECT_RANK[r.effect])  # weakening first
     if reasons and all(_small_paraphrase(r) for r in reasons):
         return Verdict("ok")
@@ -566,7 +565,7 @@ def _coverage(words: str, inserted: bool, in_definition: bool = False, restricti
     return {"softener": +1, "condition": +1, "object": +1, "constraint": -1, "content": -1}[kind]
 
 
-def analyse_edits(ref_src: str, draft_src: str, polarity: int, explained: set[str],
+def analyse_edits(ref_src: str, draft_src: str, polarity: int,
                   parties: Parties = NO_PARTIES, whole_exception: bool = False) -> list[Reason]:
     """Reasons for the word-level edits between a reference text and its draft text;
     each reason quotes the words as written in the reference and in the draft."""
@@ -581,7 +580,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int, explained: set[st
     definitions = definition_spans(ref)
     out = []
     for edit in _drop_moves(word_edits(ref, draft)):
-        found = _judge_edit(edit, spans, definitions, polarity, explained, ref, whole_exception)
+        found = _judge_edit(edit, spans, definitions, polarity, ref, whole_exception)
         ref_words = rm.source(ref_src, edit.ref_start, edit.ref_end).strip()
         draft_words = dm.source(draft_src, edit.draft_start, edit.draft_end).strip()
         for reason in found:
@@ -639,7 +638,7 @@ def _content_words(toks: list[Token]) -> str:
     return "".join(t.surface for t in toks if t.pos not in FUNCTION_POS)
 
 
-def _judge_edit(edit: Edit, spans, definitions, polarity: int, explained: set[str],
+def _judge_edit(edit: Edit, spans, definitions, polarity: int,
                 ref_text: str = "", whole_exception: bool = False) -> list[Reason]:
     rw, dw = edit.ref_words, edit.draft_words
     if (_modal_only(rw) or not rw) and (_modal_only(dw) or not dw):
@@ -752,11 +751,10 @@ def _negation_flip(edit: Edit) -> bool:
 # ------------------------------------------------------------------ items (号)
 
 
-def compare_items(ref_tree: tuple[RefItem, ...], ref_items: list[str], draft_items: list[str],
-                  parties: Parties, polarity: int, explained: set[str]) -> list[Reason]:
+def compare_items(ref_items: list[str], draft_items: list[str], parties: Parties, polarity: int) -> list[Reason]:
+    """Items (号) paired by similarity, then by position; each pair judged like a text."""
     if not ref_items:
-        extra = [d for d in draft_items]
-        return [_make("item.added", "", _clip(d)) for d in extra] if extra else []
+        return [_make("item.added", "", _clip(d)) for d in draft_items]
     rc = [canon(t) for t in ref_items]
     dc = [canon(t, parties) for t in draft_items]
     pairs = _pair_items(rc, dc)
@@ -767,7 +765,7 @@ def compare_items(ref_tree: tuple[RefItem, ...], ref_items: list[str], draft_ite
             out.append(_make(name, _clip(ref_items[i]), ""))
         elif rc[i] != dc[j]:
             # the items of an exclusion clause are exceptions to the protection (see _judge_in_exception)
-            out.extend(analyse_edits(ref_items[i], draft_items[j], abs(polarity), explained, parties,
+            out.extend(analyse_edits(ref_items[i], draft_items[j], abs(polarity), parties,
                                      whole_exception=polarity < 0))
     used = {j for _, j in pairs if j is not None}
     for j, text in enumerate(draft_items):

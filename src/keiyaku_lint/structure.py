@@ -388,7 +388,7 @@ class _Builder:
                 return True
             return False
         m = ARTICLE_DOT_RE.match(text)
-        if m and self.part.kind == "annex" or (m and self.part.articles and self.dot_style()):
+        if m and (self.part.kind == "annex" or self.dot_style()):
             number = to_int(m.group(1))
             last = self.last_article_number()
             if number == 1 or (last is not None and number == last + 1):
@@ -401,7 +401,8 @@ class _Builder:
         return False
 
     def dot_style(self) -> bool:
-        return bool(self.part.articles) and bool(ARTICLE_DOT_RE.match(self.part.articles[-1].label + " x"))
+        """Whether this part's articles are numbered 「１．」."""
+        return bool(self.part.articles) and self.part.articles[-1].label.endswith(("．", "."))
 
     def last_article_number(self) -> int | None:
         return self.part.articles[-1].number if self.part.articles else None
