@@ -21,7 +21,7 @@ other work on the machine inflates wall time but not much the CPU time):
    pypdfium2 extraction script (python-docx for the DOCX), printed as ratios;
 2. cold start: `keiyaku-lint --version`, and auditing the small TXT;
 3. batch: documents per second over the folder with `--jobs 1` and `--jobs 2`, and the
-   scaling ratio (needs the batch CLI; without `--jobs` it falls back to a sequential
+   scaling ratio (the median of the ratios of paired, interleaved runs) (needs the batch CLI; without `--jobs` it falls back to a sequential
    in-process loop and says so);
 4. growth: the 54-page document's time over the 18-page document's (whole process, and
    the in-process audit alone, which is what shows a super-linear step);
@@ -328,7 +328,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = ap.parse_args()
     reps = 3 if args.quick else 5
-    batch_reps = 1 if args.quick else 3
+    batch_reps = 1 if args.quick else 5
     n_docs = 60 if args.quick else 200
     cli = cli_cmd()
     res: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "quick": args.quick,
@@ -368,13 +368,21 @@ def main() -> int:
         if cli_has("--jobs"):
             quiet = ["--quiet"] if cli_has("--quiet") else []
             batch = {"cli": True}
-            for jobs in (1, 2):
-                r = median_run(base + quiet + ["--jobs", str(jobs), "--timeout", "0", folder], batch_reps,
-                               warmup=0, watch=True)
+            # Paired and interleaved (1, 2, 1, 2, ...): this VM's speed drifts by ±15 % from
+            # minute to minute, which would bias two separate series; each pair's ratio is
+            # taken within a few seconds, and the scaling is the median of the pair ratios.
+            cmd = lambda jobs: base + quiet + ["--jobs", str(jobs), "--timeout", "0", folder]  # noqa: E731
+            pairs = [(run(cmd(1), watch=True), run(cmd(2), watch=True)) for _ in range(batch_reps)]
+            for k, jobs in ((0, 1), (1, 2)):
+                runs = [pair[k] for pair in pairs]
+                r = {"wall": statistics.median(x["wall"] for x in runs), "cpu": statistics.median(x["cpu"] for x in runs),
+                     "wall_min": min(x["wall"] for x in runs), "wall_all": [round(x["wall"], 4) for x in runs],
+                     "runs": runs}
                 r["docs_per_s"] = n_docs / r["wall"]
                 r["docs_per_cpu_s"] = n_docs / r["cpu"]
                 batch[f"jobs{jobs}"] = r
-            batch["scaling"] = batch["jobs2"]["docs_per_s"] / batch["jobs1"]["docs_per_s"]
+            batch["pair_ratios"] = [round(a["wall"] / b["wall"], 3) for a, b in pairs]
+            batch["scaling"] = statistics.median(a["wall"] / b["wall"] for a, b in pairs)
         else:
             files = json.dumps(sorted(str(p) for p in inputs["folder"].iterdir()))
             r = median_run([PY, "-c", SEQUENTIAL, files], batch_reps, warmup=0, watch=True)
@@ -470,6 +478,7 @@ def print_table(res: dict) -> None:
     if b.get("cli"):
         print(f"batch ({res['inputs']['folder_docs']} docs): --jobs 1 {b['jobs1']['docs_per_s']:.2f} docs/s, "
               f"--jobs 2 {b['jobs2']['docs_per_s']:.2f} docs/s, scaling {b['scaling']:.2f}× "
+              f"(pairs {', '.join(f'{x:.2f}' for x in b.get('pair_ratios', []))}) "
               f"(cpu {b['jobs1']['cpu']:.1f} s vs {b['jobs2']['cpu']:.1f} s: "
               f"{b['jobs2']['cpu'] / b['jobs1']['cpu']:.2f}× the work with two workers)")
     else:

@@ -210,6 +210,52 @@ def test_pool_survives_crashes_and_hangs_and_keeps_input_order():
     assert [got[i].path for i in range(len(paths))] == paths
 
 
+def _slow_worker(conn, ref, pdf_engine):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn.send(("ready",))
+    while (msg := conn.recv()) is not None:
+        idx, path = msg
+        time.sleep(0.8)
+        conn.send(("done", idx, DocResult(path)))
+
+
+def test_a_queued_file_gets_its_whole_timeout_after_the_one_before_it():
+    # One worker holds two files at a time; each takes 0.8 s against a 1.2 s timeout. If the
+    # clock of the queued file started when it was sent, the second file would time out.
+    got: dict[int, DocResult] = {}
+    batch._Pool(1, None, "pdfplumber", 1.2, target=_slow_worker).run(["a", "b", "c"], got.__setitem__)
+    assert [got[i].error_code for i in range(3)] == [None, None, None]
+
+
+def test_files_queued_behind_a_crash_are_audited_by_the_replacement_worker():
+    got: dict[int, DocResult] = {}
+    paths = ["crash-first.txt", "a.txt", "b.txt", "c.txt"]
+
+    def give_up(signum, frame):
+        raise TimeoutError("the pool never finished: files were lost with the crashed worker")
+
+    old = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, 30)
+    try:
+        batch._Pool(1, None, "pdfplumber", 5.0, target=_fake_worker).run(paths, got.__setitem__)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert [got[i].error_code for i in range(4)] == ["worker-crashed", None, None, None]
+    assert [got[i].path for i in range(4)] == paths
+
+
+def test_files_are_handed_out_largest_first(tmp_path):
+    sizes = {"small.txt": 10, "big.pdf": 5000, "missing.md": None, "mid.docx": 300, "mid2.txt": 300}
+    paths = []
+    for name, size in sizes.items():
+        if size is not None:
+            (tmp_path / name).write_bytes(b"x" * size)
+        paths.append(str(tmp_path / name))
+    order = [Path(paths[i]).name for i in batch._largest_first(paths)]
+    assert order == ["big.pdf", "mid.docx", "mid2.txt", "small.txt", "missing.md"]
+
+
 def _dies_at_start(conn, ref, pdf_engine):
     os._exit(3)
 

@@ -12,6 +12,12 @@ thread, and started with "spawn" when it does (a progress bar's thread: fork wit
 is unsafe). They ignore SIGINT: Ctrl-C reaches the parent, which kills them and returns
 what finished.
 
+Throughput: each worker holds up to PREFETCH files (one being audited, the next already in
+its pipe), so it never waits for the parent between files; the timeout clock of a queued
+file starts when the one before it finishes. Files are handed out largest first (a big
+PDF that came last would otherwise leave the other worker idle at the end); results
+still come back in input order.
+
 ``--jobs 1`` audits in-process, without workers; there the timeout is a SIGALRM timer
 (which interrupts Python code, not a hang inside a C extension).
 """
@@ -35,6 +41,7 @@ from .errors import KeiyakuLintError
 # taken so that a legacy Word file is reported, not silently skipped).
 SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".doc"}
 MAX_STARTUP_FAILURES = 3  # workers that die before they are ready, per slot, before giving up
+PREFETCH = 2  # files in flight per worker: the one being audited and the next one
 
 
 class FileTimeoutError(KeiyakuLintError):
@@ -347,7 +354,23 @@ class _Worker:
             self.proc.start()
         child.close()
         self.ready = False
-        self.task: tuple[int, str, float] | None = None  # (index, path, deadline)
+        self.tasks: deque[tuple[int, str]] = deque()  # sent, not yet answered; the first is being audited
+        self.deadline = float("inf")  # for the first task
+
+    def send(self, idx: int, path: str, timeout: float | None) -> None:
+        if not self.tasks:
+            self.deadline = time.monotonic() + timeout if timeout is not None else float("inf")
+        self.tasks.append((idx, path))
+        try:
+            self.conn.send((idx, path))
+        except (BrokenPipeError, OSError):
+            pass  # the sentinel will tell us it died
+
+    def finish_first(self, timeout: float | None) -> tuple[int, str]:
+        """The first task is answered (or abandoned); the next one's clock starts now."""
+        task = self.tasks.popleft()
+        self.deadline = time.monotonic() + timeout if self.tasks and timeout is not None else float("inf")
+        return task
 
     def kill(self) -> None:
         try:
@@ -381,9 +404,11 @@ def _context():
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         import gc
 
+        from .ingest import preload
         from .japanese import warm_up
 
         warm_up()
+        preload()
         # Keep the collector off the inherited heap: otherwise each worker's first
         # collection touches every object and copies the parent's pages (copy-on-write).
         gc.collect()
@@ -405,6 +430,7 @@ class _Pool:
         self.timeout = timeout
         self.target = target
         self.workers: list[_Worker] = []
+        self.pending: deque[int] = deque()  # indices not yet handed to a worker
         self.startup_failures = 0
         self.last_exit = ""
 
@@ -419,45 +445,47 @@ class _Pool:
     def run(self, paths: list[str], done) -> None:
         from multiprocessing.connection import wait
 
-        pending = deque(range(len(paths)))
+        self.pending = deque(_largest_first(paths))
         remaining = len(paths)
         try:
             self.workers = [self._spawn() for _ in range(self.size)]
             while remaining:
-                now = time.monotonic()
                 for w in self.workers:
-                    if w.ready and w.task is None and pending:
-                        idx = pending.popleft()
-                        deadline = now + self.timeout if self.timeout is not None else float("inf")
-                        w.task = (idx, paths[idx], deadline)
-                        try:
-                            w.conn.send((idx, paths[idx]))
-                        except (BrokenPipeError, OSError):
-                            pass  # the sentinel will tell us it died
-                deadlines = [w.task[2] for w in self.workers if w.task is not None]
+                    while w.ready and len(w.tasks) < PREFETCH and self.pending:
+                        idx = self.pending.popleft()
+                        w.send(idx, paths[idx], self.timeout)
+                now = time.monotonic()
+                deadlines = [w.deadline for w in self.workers if w.tasks]
                 wait_for = min(1.0, max(0.0, min(deadlines) - now)) if deadlines else 1.0
                 wait([w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers], wait_for)
                 for pos, w in enumerate(list(self.workers)):
                     remaining -= self._collect(pos, w, done)
                 if self.startup_failures >= MAX_STARTUP_FAILURES * self.size:
-                    raise _PoolFailed(f"worker processes exit before they are ready ({self.last_exit})",
-                                      self._todo(pending))
+                    raise _PoolFailed(f"worker processes exit before they are ready ({self.last_exit})", self._todo())
         except (OSError, RuntimeError, ValueError) as exc:  # e.g. no more processes, spawn refused
-            raise _PoolFailed(f"cannot start worker processes ({type(exc).__name__}: {exc})",
-                              self._todo(pending)) from exc
+            raise _PoolFailed(f"cannot start worker processes ({type(exc).__name__}: {exc})", self._todo()) from exc
         finally:
             for w in self.workers:
-                if w.task is None and w.proc.is_alive():
+                if not w.tasks and w.proc.is_alive():
                     w.stop()
                 else:
                     w.kill()
 
-    def _todo(self, pending: deque) -> list[int]:
-        return sorted([w.task[0] for w in self.workers if w.task is not None] + list(pending))
+    def _todo(self) -> list[int]:
+        return sorted([idx for w in self.workers for idx, _ in w.tasks] + list(self.pending))
 
     def _replace(self, pos: int, w: _Worker) -> None:
+        """Kill `w` and start another in its place; the files queued behind the one it was
+        auditing go back to the front of the queue."""
         w.kill()
+        while w.tasks:
+            self.pending.appendleft(w.tasks.pop()[0])
         self.workers[pos] = self._spawn()
+
+    def _fail_first(self, w: _Worker, exc_type, why: str, done) -> int:
+        idx, path = w.finish_first(self.timeout)
+        done(idx, error_result(path, exc_type(path, why)))
+        return 1
 
     def _collect(self, pos: int, w: _Worker, done) -> int:
         """Handle what worker `w` has to say; returns how many files finished."""
@@ -468,36 +496,39 @@ class _Pool:
                 if msg[0] == "ready":
                     w.ready = True
                     self.startup_failures = 0
-                elif msg[0] == "done" and w.task is not None and msg[1] == w.task[0]:
+                elif msg[0] == "done" and w.tasks and msg[1] == w.tasks[0][0]:
+                    w.finish_first(self.timeout)
                     done(msg[1], _expand(msg[2], self.ref))
-                    w.task = None
                     finished += 1
         except (EOFError, OSError):
             pass  # died: handled below
         except Exception as exc:  # noqa: BLE001 - an unpicklable message
-            if w.task is not None:
-                idx, path, _ = w.task
-                done(idx, error_result(path, InternalError(path, f"bad result from worker: {exc}")))
-                w.task = None
-                finished += 1
+            if w.tasks:
+                finished += self._fail_first(w, InternalError, f"bad result from worker: {exc}", done)
             self._replace(pos, w)
             return finished
         if not w.proc.is_alive():
-            if w.task is not None:
-                idx, path, _ = w.task
+            if w.tasks:
                 code = w.proc.exitcode
                 how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                done(idx, error_result(path, WorkerCrashError(path, how)))
-                w.task = None
-                finished += 1
+                finished += self._fail_first(w, WorkerCrashError, how, done)
             elif not w.ready:
                 self.startup_failures += 1
                 self.last_exit = f"exit code {w.proc.exitcode}"
             self._replace(pos, w)
-        elif w.task is not None and time.monotonic() > w.task[2]:
-            idx, path, _ = w.task
-            done(idx, error_result(path, FileTimeoutError(path, f"no result within {self.timeout:g} s; the file was abandoned")))
-            w.task = None
-            finished += 1
+        elif w.tasks and time.monotonic() > w.deadline:
+            finished += self._fail_first(w, FileTimeoutError,
+                                         f"no result within {self.timeout:g} s; the file was abandoned", done)
             self._replace(pos, w)
         return finished
+
+
+def _largest_first(paths: list[str]) -> list[int]:
+    """Indices of `paths`, biggest file first (unreadable sizes count as 0; ties keep input order)."""
+    def size(i: int) -> int:
+        try:
+            return os.stat(paths[i]).st_size
+        except OSError:
+            return 0
+
+    return sorted(range(len(paths)), key=lambda i: -size(i))

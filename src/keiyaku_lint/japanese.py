@@ -252,7 +252,9 @@ SUDACHI_CHUNK_BYTES = 40_000  # Sudachi refuses more than ~49 KB of UTF-8 per ca
 def _tokenizer():
     from sudachipy import dictionary, tokenizer  # imported lazily: costs ~50 ms
 
-    tok = dictionary.Dictionary(dict="core").create(tokenizer.Tokenizer.SplitMode.B)
+    dic = dictionary.Dictionary(dict="core")
+    make = getattr(dic, "tokenizer", None) or dic.create  # create() is deprecated since SudachiPy 0.7
+    tok = make(tokenizer.Tokenizer.SplitMode.B)
     return tok, tokenizer.Tokenizer.SplitMode.B
 
 
