@@ -265,7 +265,7 @@ class Token:
     pos: str  # coarse part of speech (名詞, 動詞, 助詞, 補助記号 …)
     start: int = 0  # character offset in the tokenized text
 
-    @property
+    @functools.cached_property  # asked for every token of every diff; tokens() results are cached
     def is_punct(self) -> bool:
         return self.pos in ("補助記号", "空白") or bool(_PUNCT_RE.fullmatch(self.surface))
 

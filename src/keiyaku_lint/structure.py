@@ -129,6 +129,7 @@ PART_RE = re.compile(r"^(別添|別記|別紙|別表|\(?（?別紙様式|（?\(?
 CLOSING_RE = re.compile(r"^((令和|平成|昭和)[ \u30000-9０-９元]*年|.{0,20}(証として|証するため)|.{0,10}記名押印)")
 NOTE_RE = re.compile(r"^(※|注[0-9０-９]+|注(?=[\s\u3000「]|$)|（注）|\(注\))")
 SENTENCE_END = "。）)」』"
+PART_LINE_MAX = 60  # characters: a longer line is running text, never a part's label or title
 LEAD_IN_RE = re.compile(r"(次の各号|次に掲げる|次のいずれか|次のとおり|以下の各号|[:：]$)")
 
 # Item / paragraph markers: (family, regex). The value is read from group 1.
@@ -143,15 +144,20 @@ MARKERS = [
 ]
 
 
+_SENTENCE_MARK_RE = re.compile(r"[。、，]|に基づ|により|について")
+_DRAFT_MARK_RE = re.compile(r"[（(]案[）)]$")
+
+
 def is_title(text: str) -> bool:
     """A short caption, not a sentence: no 。, no 、, no 「に基づき」."""
-    return len(text) <= 40 and not re.search(r"[。、，]|に基づ|により|について", text)
+    return len(text) <= 40 and not _SENTENCE_MARK_RE.search(text)
 
 
 def is_annex_title(text: str) -> bool:
     """「機密保持及び個人情報保護に関する特記事項」 standing alone as a title line."""
-    core = text.strip("「」『』 \u3000")
-    core = re.sub(r"[（(]案[）)]$", "", core)
+    if "特記事項" not in text:
+        return False
+    core = _DRAFT_MARK_RE.sub("", text.strip("「」『』 \u3000"))
     return core.endswith("特記事項") and is_title(core)
 
 
@@ -311,11 +317,13 @@ class _Builder:
         text = norm_space(line.text)
         if not text:
             return
-        nfkc = unicodedata.normalize("NFKC", text)
+        # Only a short line can be a part's label or title (try_part); NFKC of every line
+        # of running text would be a third of the parse.
+        nfkc = unicodedata.normalize("NFKC", text) if len(text) <= PART_LINE_MAX else text
         if self.try_part(text, nfkc, line) or self.try_heading(text, line):
             self.last_line = line
             return
-        if self.try_article(text, nfkc, line) or self.try_note(text, line) or self.try_marker(text, line):
+        if self.try_article(text, line) or self.try_note(text, line) or self.try_marker(text, line):
             self.last_line = line
             return
         self.append_text(text, line)
@@ -339,7 +347,7 @@ class _Builder:
             self.chapter = text
             return True
         m = PART_RE.match(nfkc)
-        if m and "。" not in text and len(text) <= 60:
+        if m and "。" not in text and len(text) <= PART_LINE_MAX:
             title = norm_space(nfkc[m.end():]).strip("「」()（）")
             if title and not is_title(title):
                 return False
@@ -368,7 +376,7 @@ class _Builder:
         nxt = norm_space(self.next_line.text) if self.next_line else ""
         return bool(ARTICLE_RE.match(nxt) or ARTICLE_NO_JO_RE.match(nxt))
 
-    def try_article(self, text: str, nfkc: str, line: Line) -> bool:
+    def try_article(self, text: str, line: Line) -> bool:
         m = ARTICLE_RE.match(text)
         if m:
             rest = text[m.end():]

@@ -398,12 +398,14 @@ def _pdfium_page(page, number: int, sizes: dict[float, float] | None = None) -> 
         unmapped = 0
         typed = ""  # drawn whitespace since the last run (" ", FW_SPACE or "")
         line_start = True  # no run yet since pdfium's last generated line break
-        for m in _RUN_OR_SPECIAL.finditer(page_text):
-            t = m.group()
-            i = m.start()
-            if len(t) == 1 and not t.strip() or t in _UNMAPPED:
-                if t in _SPECIAL and is_generated(c_handle, i):
-                    if t in "\r\n":  # pdfium's line break
+        end = 0
+        for t in _RUN_OR_SPECIAL.findall(page_text):  # the pieces tile the text: no match objects needed
+            i, end = end, end + len(t)
+            if t == "\r\n" and not is_generated(c_handle, i):
+                t, i = "\n", i + 1  # a drawn CR (never seen): look at the LF on its own
+            if t == "\r\n" or len(t) == 1 and not t.strip() or t in _UNMAPPED:
+                if t == "\r\n" or t in _SPECIAL and is_generated(c_handle, i):
+                    if t[0] in "\r\n":  # pdfium's line break
                         if not line_start:
                             runs[-1][9] = typed  # whitespace after the line's last run
                         typed, line_start = "", True
@@ -413,7 +415,7 @@ def _pdfium_page(page, number: int, sizes: dict[float, float] | None = None) -> 
                     continue
                 typed = FW_SPACE if t == FW_SPACE or typed == FW_SPACE else " "
                 continue
-            j = m.end() - 1
+            j = end - 1
             if not get_box(c_handle, i, c_box):
                 raise RuntimeError(f"pdfium gave no box for character {i} on page {number}")
             left, top, right, bottom = box[:]
@@ -456,8 +458,9 @@ def _pdfium_page(page, number: int, sizes: dict[float, float] | None = None) -> 
     return text
 
 
-# A run of drawn visible characters, or one character that splits runs.
-_RUN_OR_SPECIAL = re.compile(r"[^\s\x00\ufffd]+|[\s\x00\ufffd]")
+# A run of drawn visible characters, or a CR LF pair (pdfium's line break: one IsGenerated
+# call for both), or one character that splits runs.
+_RUN_OR_SPECIAL = re.compile(r"[^\s\x00\ufffd]+|\r\n|[\s\x00\ufffd]")
 
 
 def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
