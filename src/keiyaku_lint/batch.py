@@ -435,11 +435,14 @@ class _Pool:
         self.last_exit = ""
 
     def _spawn(self) -> _Worker:
-        # multiprocessing's resource tracker unblocks SIGINT when it starts; start it first,
-        # outside _sigint_blocked, so that the workers inherit the block.
-        from multiprocessing import resource_tracker
+        if self.ctx.get_start_method() != "fork":
+            # "spawn" starts multiprocessing's resource tracker (a Python process of its
+            # own), which unblocks SIGINT when it starts; start it first, outside
+            # _sigint_blocked, so that the workers inherit the block. Forked workers with
+            # pipes need no tracker: not starting one saves an interpreter start.
+            from multiprocessing import resource_tracker
 
-        resource_tracker.ensure_running()
+            resource_tracker.ensure_running()
         return _Worker(self.ctx, self.ref, self.pdf_engine, self.target)
 
     def run(self, paths: list[str], done) -> None:
