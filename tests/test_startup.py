@@ -62,3 +62,17 @@ def test_ingest_package_imports_no_pdf_or_docx_library():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
+
+
+def test_option_parsing_imports_no_pydantic(tmp_path):
+    """typer 0.29 parses every option through pydantic (+0.25 s per run, README
+    "Performance"); pyproject caps typer below it. An audit with options must not import it."""
+    txt = tmp_path / "small.txt"
+    txt.write_text("第1条　乙は、甲の承諾を得なければならない。\n", encoding="utf-8")
+    code = PROBE.replace("HEAVY", repr(("pydantic", "pydantic_core"))).replace(
+        "ARGV", repr(["--no-config", "--format", "json", "--jobs", "1", "--fail-on", "never", str(txt)]))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert res["code"] in (0, None) and json.loads(res["out"])["documents"], res
+    assert res["run"] == [], f"option parsing imported {res['run']}"
