@@ -390,3 +390,18 @@ def test_interrupted_cli_run_writes_reports_of_what_finished(capsys, tmp_path, m
     assert code == 130 and "interrupted" in err and "2 of 3" in err
     rows = pd.read_csv(out, encoding="utf-8-sig")
     assert len(rows) == 90 and rows["ファイル"].nunique() == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this platform")
+def test_workers_get_a_cpu_each_only_when_there_are_enough_cpus():
+    cpus = sorted(os.sched_getaffinity(0))
+    procs = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) for _ in range(2)]
+    try:
+        batch._pin(procs[0].pid, len(cpus) - 1, len(cpus))  # as many workers as CPUs: pinned
+        assert os.sched_getaffinity(procs[0].pid) == {cpus[-1]}
+        batch._pin(procs[1].pid, 0, len(cpus) + 1)  # more workers than CPUs: left alone
+        assert os.sched_getaffinity(procs[1].pid) == set(cpus)
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
