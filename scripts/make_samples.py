@@ -339,7 +339,6 @@ def seisou_blocks(text: str) -> list[Block]:
         table = None
 
         # ---- markdown marks are layout: drop them
-        page_break = False
         md_level = 0
         m = re.match(r"^(#{2,4}) (.*)$", line)
         if m:

@@ -15,19 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import find_shared
 
 REPO = Path(__file__).resolve().parents[1]
 CLEAN = REPO / "samples" / "reference-annexes-clean.txt"
 STATUSES = {"ok", "altered", "weakened", "missing", "accepted"}
 
 
-def find_shared() -> Path | None:
-    env = os.environ.get("KEIYAKU_SHARED")
-    cands = [Path(env)] if env else [Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")]
-    for cand in cands:
-        if (cand / "corpus" / "dev").is_dir():
-            return cand
-    return None
 
 
 SHARED = find_shared()

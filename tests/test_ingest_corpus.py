@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+from conftest import find_shared
 
 from keiyaku_lint import errors
 from keiyaku_lint.ingest import load
@@ -16,17 +16,7 @@ from keiyaku_lint.ingest.clean import is_page_number
 from keiyaku_lint.ingest.pdf import load_pdf
 
 
-def _shared() -> Path | None:
-    """shared/ next to the repository (CI) or $KEIYAKU_SHARED."""
-    env = os.environ.get("KEIYAKU_SHARED")
-    for cand in ([Path(env)] if env else []) + [Path(__file__).resolve().parents[2] / "shared",
-                                                 Path("/work/shared")]:
-        if (cand / "corpus" / "dev").is_dir():
-            return cand
-    return None
-
-
-SHARED = _shared()
+SHARED = find_shared()
 pytestmark = pytest.mark.skipif(SHARED is None, reason="shared/ corpus not available")
 
 EXPECTED_ERRORS = {

@@ -1,13 +1,13 @@
 """DOCX loader: documents built with python-docx + raw XML, and the dev corpus DOCX files."""
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import find_shared
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
@@ -315,19 +315,9 @@ def test_docx_with_empty_body_is_empty(tmp_path):
 # ---- dev corpus --------------------------------------------------------------------
 
 
-def _shared() -> Path | None:
-    """shared/ next to the repository (CI) or $KEIYAKU_SHARED."""
-    env = os.environ.get("KEIYAKU_SHARED")
-    for cand in ([Path(env)] if env else []) + [Path(__file__).resolve().parents[2] / "shared",
-                                                 Path("/work/shared")]:
-        if (cand / "corpus" / "dev").is_dir():
-            return cand
-    return None
-
-
 @pytest.fixture
 def dev_dir() -> Path:
-    shared = _shared()
+    shared = find_shared()
     if shared is None:
         pytest.skip("shared/ corpus not available")
     return shared / "corpus" / "dev"

@@ -12,7 +12,6 @@ it skip when it is absent.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -21,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import find_shared
 
 from keiyaku_lint.errors import ReferenceFormatError
 from keiyaku_lint.reference import (
@@ -31,7 +31,7 @@ from keiyaku_lint.reference import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("KEIYAKU_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SHARED = find_shared() or REPO.parent / "shared"
 SEED = SHARED / "seeds" / "itaku-kijun-oita-police-2023.txt"
 REF_JSON = REPO / "reference" / "oita-police-2023.json"
 SAMPLES = REPO / "samples"

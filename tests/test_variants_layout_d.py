@@ -23,7 +23,7 @@ KANA = "アイウエオカキクケコ"
 def layout_d(text: str) -> str:
     body, sep, annex = text.partition("\n別添\n")
     body = body.replace("別添「", "別紙「")
-    out, in_para_items = [], False
+    out = []
     heading = None
     for line in annex.splitlines():
         m = re.match(r"^（(.+)）$", line)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 from keiyaku_lint.audit import audit_tree
 from keiyaku_lint.reference import load_reference

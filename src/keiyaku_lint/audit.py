@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .align import Match, Unit, align, compare_text
+from .align import Match, Unit, align
 from .errors import KeiyakuLintError
 from .japanese import NO_PARTIES, Parties, detect_parties, guess_parties
 from .judge import Reason, Verdict, decide, judge

@@ -230,10 +230,11 @@ def run_batch(files: Sequence[Path | str], ref, *, jobs: int | None = None, time
                 try:
                     _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout).run(paths, done)
                 except _PoolFailed as exc:
-                    print(f"keiyaku-lint: {exc}; auditing the remaining {len(exc.todo)} files in this process",
+                    todo = exc.todo
+                    print(f"keiyaku-lint: {exc}; auditing the remaining {len(todo)} files in this process",
                           file=sys.stderr)
-                    _run_inprocess([paths[i] for i in exc.todo], ref, timeout, pdf_engine,
-                                   lambda k, res: done(exc.todo[k], res))
+                    _run_inprocess([paths[i] for i in todo], ref, timeout, pdf_engine,
+                                   lambda k, res: done(todo[k], res))
         except KeyboardInterrupt:
             out.interrupted = True
     out.elapsed = time.monotonic() - start
@@ -424,7 +425,6 @@ class _Pool:
     """`size` worker processes running `target` (the worker loop; replaceable for tests)."""
 
     def __init__(self, size: int, ref, pdf_engine: str, timeout: float | None, target=_worker_main) -> None:
-        import multiprocessing
 
         self.ctx = _context()
         self.size = size

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import BrokenDocxError, EmptyFileError, TooLargeError
 from ..models import Line, SourceDoc
 from .clean import FW_SPACE, leading_marker, normalize_spacing, starts_new_unit
-from .numbering import W, Numbering, q, val
+from .numbering import Numbering, q, val
 
 # Zip-bomb and XML guards, checked from the zip directory and the first bytes of each
 # part before python-docx parses anything. A real contract is a few MB unzipped, its
