@@ -8,8 +8,8 @@ error row with code ``timeout``. A worker that dies (segfault, OOM kill) turns t
 held into an error row (code ``worker-crashed``) and is replaced. Each worker loads the
 Sudachi dictionary and the file libraries (``japanese.warm_up()``, ``ingest.preload()``)
 and receives the loaded reference once, at start, never per file. Workers are forked from
-the parent when it runs no other thread, and started with "spawn" when it does (a progress
-bar's thread: fork with threads is unsafe). They ignore SIGINT: Ctrl-C reaches the parent, which kills them and returns
+the parent before the progress bar's thread starts; a worker that replaces a crashed or
+timed-out one while the bar runs is started with "spawn" (fork with threads is unsafe). They ignore SIGINT: Ctrl-C reaches the parent, which kills them and returns
 what finished.
 
 Throughput: each worker holds up to PREFETCH files (one being audited, the next already in
@@ -216,6 +216,16 @@ def run_batch(files: Sequence[Path | str], ref, *, jobs: int | None = None, time
     jobs = max(1, jobs or os.cpu_count() or 1)
     start = time.monotonic()
     out = BatchResult([None] * len(paths))
+    pool = None
+    if not (jobs == 1 or len(paths) <= 1 and not _need_isolation(timeout)):
+        pool = _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout)
+        try:
+            pool.start()  # now, while no progress-bar thread runs: the workers can be forked
+        except KeyboardInterrupt:
+            pool.close()
+            out.interrupted = True
+            out.elapsed = time.monotonic() - start
+            return out
     with Progress(len(paths), progress) as bar:
         def done(i: int, res) -> None:
             out.results[i] = res
@@ -224,11 +234,11 @@ def run_batch(files: Sequence[Path | str], ref, *, jobs: int | None = None, time
                 on_result(i, res)
 
         try:
-            if jobs == 1 or len(paths) <= 1 and not _need_isolation(timeout):
+            if pool is None:
                 _run_inprocess(paths, ref, timeout, pdf_engine, done)
             else:
                 try:
-                    _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout).run(paths, done)
+                    pool.run(paths, done)
                 except _PoolFailed as exc:
                     todo = exc.todo
                     print(f"keiyaku-lint: {exc}; auditing the remaining {len(todo)} files in this process",
@@ -399,7 +409,8 @@ class _Worker:
 
 
 def _context():
-    """Fork the workers from this process when it runs no other thread (no progress bar):
+    """Fork the workers from this process when it runs no other thread (run_batch starts
+    them before the progress bar's thread):
     they inherit the imported modules and the reference and are ready in ~0.2 s instead of
     ~0.5 s. Otherwise spawn (forking a threaded process is unsafe).
 
@@ -434,11 +445,30 @@ class _Pool:
         self.target = target
         self.workers: list[_Worker] = []
         self.pending: deque[int] = deque()  # indices not yet handed to a worker
+        self.start_error: Exception | None = None
         self.startup_failures = 0
         self.last_exit = ""
 
+    def start(self) -> None:
+        """Start the workers. Never raises for a failure to start: `run` reports it (as
+        _PoolFailed, with every file still to do)."""
+        try:
+            self.workers = [self._spawn(slot) for slot in range(self.size)]
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.start_error = exc
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.kill()
+
     def _spawn(self, slot: int) -> _Worker:
-        if self.ctx.get_start_method() != "fork":
+        ctx = self.ctx
+        if ctx.get_start_method() == "fork" and threading.active_count() > 1:
+            # A replacement while the progress bar's thread runs: forking now is unsafe.
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("spawn")
+        if ctx.get_start_method() != "fork":
             # "spawn" starts multiprocessing's resource tracker (a Python process of its
             # own), which unblocks SIGINT when it starts; start it first, outside
             # _sigint_blocked, so that the workers inherit the block. Forked workers with
@@ -446,7 +476,7 @@ class _Pool:
             from multiprocessing import resource_tracker
 
             resource_tracker.ensure_running()
-        worker = _Worker(self.ctx, self.ref, self.pdf_engine, self.target)
+        worker = _Worker(ctx, self.ref, self.pdf_engine, self.target)
         _pin(worker.proc.pid, slot, self.size)
         return worker
 
@@ -456,7 +486,10 @@ class _Pool:
         self.pending = deque(_largest_first(paths))
         remaining = len(paths)
         try:
-            self.workers = [self._spawn(slot) for slot in range(self.size)]
+            if self.start_error is not None:
+                raise self.start_error
+            if not self.workers:
+                self.workers = [self._spawn(slot) for slot in range(self.size)]
             while remaining:
                 for w in self.workers:
                     while w.ready and len(w.tasks) < PREFETCH and self.pending:
