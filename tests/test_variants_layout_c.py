@@ -4,16 +4,9 @@ judge: Markdown with 「#### 第N条（見出し）」 headings, parties 委託�
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-
-from keiyaku_lint.audit import audit_file
-from keiyaku_lint.reference import load_reference
-
-ROOT = Path(__file__).resolve().parents[1]
-CLEAN = (ROOT / "samples" / "reference-annexes-clean.txt").read_text(encoding="utf-8")
-REF = load_reference()
+from variant_helpers import CLEAN, audit_via_file, check_variant, not_ok
 
 CASES = [
     ("tokki-3-1", "適法かつ公正な手段で取得しなければならない", "適法な手段で取得しなければならない", "weakened"),
@@ -56,18 +49,8 @@ def layout_c(text: str) -> str:
 
 @pytest.mark.parametrize("cid,old,new,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_variant_layout_c(cid, old, new, expected, tmp_path):
-    assert CLEAN.count(old) == 1, old
-    path = tmp_path / "draft.md"
-    path.write_text(layout_c(CLEAN.replace(old, new)), encoding="utf-8")
-    result = audit_file(str(path), REF)
-    assert result.error is None
-    statuses = {f.clause_id: f for f in result.findings}
-    assert statuses[cid].status == expected, [r.message() for r in statuses[cid].reasons]
-    assert {k: f.status for k, f in statuses.items() if k != cid and f.status != "ok"} == {}
+    check_variant(cid, old, new, expected, layout_c, via=tmp_path / "draft.md")
 
 
 def test_layout_c_clean_copy_is_all_ok(tmp_path):
-    path = tmp_path / "clean.md"
-    path.write_text(layout_c(CLEAN), encoding="utf-8")
-    result = audit_file(str(path), REF)
-    assert {f.clause_id: f.status for f in result.findings if f.status != "ok"} == {}
+    assert not_ok(audit_via_file(layout_c(CLEAN), tmp_path / "clean.md")) == {}

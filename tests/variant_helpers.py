@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from keiyaku_lint.audit import DocResult, audit_tree
+from keiyaku_lint.audit import DocResult, audit_file, audit_tree
 from keiyaku_lint.reference import load_reference
 from keiyaku_lint.structure import parse_text
 
@@ -18,12 +18,23 @@ def audit_text(text: str, name: str = "variant.txt") -> DocResult:
     return audit_tree(parse_text(text, name), REF)
 
 
+def audit_via_file(text: str, path: Path) -> DocResult:
+    """Write `text` to `path` and audit the file (ingest included: its suffix decides how
+    it is read)."""
+    path.write_text(text, encoding="utf-8")
+    result = audit_file(str(path), REF)
+    assert result.error is None, result.error
+    return result
+
+
 def check_variant(cid: str, old: str, new: str, expected: str,
-                  layout: Callable[[str], str] = lambda text: text) -> DocResult:
+                  layout: Callable[[str], str] = lambda text: text, via: Path | None = None) -> DocResult:
     """Replace `old` (found exactly once in the clean copy) by `new`, lay the text out,
-    audit it: `cid` must get `expected` and every other clause must stay ok."""
+    audit it (through the file `via` when given): `cid` must get `expected` and every other
+    clause must stay ok."""
     assert CLEAN.count(old) == 1, f"the clean copy must contain the edited words once: {old}"
-    result = audit_text(layout(CLEAN.replace(old, new)))
+    text = layout(CLEAN.replace(old, new))
+    result = audit_via_file(text, via) if via is not None else audit_text(text)
     got = {f.clause_id: f for f in result.findings}
     assert got[cid].status == expected, [r.message() for r in got[cid].reasons]
     assert {k: f.status for k, f in got.items() if k != cid and f.status != "ok"} == {}
