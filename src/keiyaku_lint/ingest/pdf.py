@@ -486,23 +486,27 @@ def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
         row.sort(key=_BY_RUN_X0)
         size = _weighted_median(row) or 10.0
         wide, narrow = 0.8 * size, 0.25 * size
-        parts = [row[0][7]]
         prev = row[0]
+        parts = [prev[7]]
+        x1, top, bottom = prev[4], prev[5], prev[6]
         for run in row[1:]:
             if run[3] <= prev[10]:
                 return None  # overlaps the previous run: its characters would interleave
             gap = run[3] - prev[4]
-            typed = run[8] or prev[9]
-            if FW_SPACE in (run[8], prev[9]):
-                typed = FW_SPACE
-            if gap >= wide or typed == FW_SPACE:
+            lead, trail = run[8], prev[9]
+            if gap >= wide or lead == FW_SPACE or trail == FW_SPACE:
                 parts.append(FW_SPACE)
-            elif gap >= narrow or typed:
+            elif gap >= narrow or lead or trail:
                 parts.append(" ")
             parts.append(run[7])
+            if run[4] > x1:
+                x1 = run[4]
+            if run[5] < top:
+                top = run[5]
+            if run[6] > bottom:
+                bottom = run[6]
             prev = run
-        out.append(PhysLine("".join(parts), row[0][3], max(r[4] for r in row),
-                            min(r[5] for r in row), max(r[6] for r in row), size, page))
+        out.append(PhysLine("".join(parts), row[0][3], x1, top, bottom, size, page))
     return out
 
 
@@ -512,9 +516,10 @@ _BY_RUN_X0 = itemgetter(3)
 def _weighted_median(row: list[list]) -> float:
     """The median font size of a row's characters (each run: one size, len(text) chars)."""
     first = row[0][2]
-    if all(r[2] == first for r in row):
-        return first
-    return _median([r[2] for r in row for _ in r[7]])
+    for r in row:
+        if r[2] != first:
+            return _median([r[2] for r in row for _ in r[7]])
+    return first
 
 
 @functools.lru_cache(maxsize=1)
