@@ -9,8 +9,8 @@ held into an error row (code ``worker-crashed``) and is replaced. Each worker lo
 Sudachi dictionary and the file libraries (``japanese.warm_up()``, ``ingest.preload()``)
 and receives the loaded reference once, at start, never per file. Workers are forked from
 the parent before the progress bar's thread starts; a worker that replaces a crashed or
-timed-out one while the bar runs is started with "spawn" (fork with threads is unsafe). They ignore SIGINT: Ctrl-C reaches the parent, which kills them and returns
-what finished.
+timed-out one while the bar runs is started with "spawn" (fork with threads is unsafe).
+They ignore SIGINT: Ctrl-C reaches the parent, which kills them and returns what finished.
 
 Throughput: each worker holds up to PREFETCH files (one being audited, the next already in
 its pipe), so it never waits for the parent between files; the timeout clock of a queued
@@ -410,9 +410,9 @@ class _Worker:
 
 def _context():
     """Fork the workers from this process when it runs no other thread (run_batch starts
-    them before the progress bar's thread):
-    they inherit the imported modules and the reference and are ready in ~0.2 s instead of
-    ~0.5 s. Otherwise spawn (forking a threaded process is unsafe).
+    them before the progress bar's thread): they inherit the imported modules and the
+    reference and are ready in ~0.2 s instead of ~0.5 s. Otherwise spawn (forking a
+    threaded process is unsafe).
 
     The parent does not load the dictionary or the file libraries before forking: each
     worker loads its own, both at once, so these objects are private to the worker rather
@@ -436,7 +436,6 @@ class _Pool:
     """`size` worker processes running `target` (the worker loop; replaceable for tests)."""
 
     def __init__(self, size: int, ref, pdf_engine: str, timeout: float | None, target=_worker_main) -> None:
-
         self.ctx = _context()
         self.size = size
         self.ref = ref
@@ -450,10 +449,11 @@ class _Pool:
         self.last_exit = ""
 
     def start(self) -> None:
-        """Start the workers. Never raises for a failure to start: `run` reports it (as
-        _PoolFailed, with every file still to do)."""
+        """Start the workers (`run` does it when nobody did). Never raises for a failure to
+        start: `run` reports it (as _PoolFailed, with every file still to do)."""
         try:
-            self.workers = [self._spawn(slot) for slot in range(self.size)]
+            for slot in range(self.size):
+                self.workers.append(self._spawn(slot))  # one by one: those started get stopped
         except (OSError, RuntimeError, ValueError) as exc:
             self.start_error = exc
 
@@ -486,10 +486,10 @@ class _Pool:
         self.pending = deque(_largest_first(paths))
         remaining = len(paths)
         try:
+            if not self.workers and self.start_error is None:
+                self.start()
             if self.start_error is not None:
                 raise self.start_error
-            if not self.workers:
-                self.workers = [self._spawn(slot) for slot in range(self.size)]
             while remaining:
                 for w in self.workers:
                     while w.ready and len(w.tasks) < PREFETCH and self.pending:
