@@ -422,6 +422,9 @@ def _record_start_methods(monkeypatch) -> list[str]:
 def _no_other_threads() -> None:
     import threading
 
+    for t in threading.enumerate():
+        if t is not threading.main_thread():
+            t.join(2)  # e.g. rich's refresh thread, told to stop by an earlier bar but not joined
     others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
     if others:  # left by an earlier test; the behaviour under test needs a single thread
         pytest.skip(f"other threads are running: {others}")
