@@ -143,3 +143,50 @@ def test_annex_under_another_name(label):
     matches, leftover = matches_of(text)
     assert all(len(m.units) == 1 for m in matches.values())
     assert leftover == []
+
+
+# --- the renamed alphabet (speed only: it must never change a score) -----------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
+
+from keiyaku_lint.align import dense_alphabet, reference_canon, similarity  # noqa: E402
+
+# Kana, kanji and ASCII, and the code points 0–300 that the renaming hands out.
+_CHARS = st.one_of(st.characters(min_codepoint=0, max_codepoint=300),
+                   st.sampled_from("乙甲はのをにがしてなければらいものとする、。機密個人情報第条項0123456789abc"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.text(_CHARS, max_size=600), text=st.text(_CHARS, max_size=200))
+def test_dense_alphabet_is_a_renaming(sample, text):
+    table = dense_alphabet(sample)
+    assert len(set(table.values())) == len(table)  # one-to-one
+    assert set(table.values()) == set(table)  # onto the same codes: a permutation
+    renamed = text.translate(table)
+    assert len(renamed) == len(text)
+    assert len(set(renamed)) == len(set(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(sample=st.text(_CHARS, max_size=400), a=st.text(_CHARS, max_size=120), b=st.text(_CHARS, max_size=120))
+def test_dense_alphabet_keeps_every_ratio(sample, a, b):
+    table = dense_alphabet(sample)
+    assert fuzz.ratio(a.translate(table), b.translate(table)) == fuzz.ratio(a, b)
+
+
+def test_dense_alphabet_gives_the_commonest_characters_the_low_codes():
+    table = dense_alphabet("のののはは乙")
+    assert table[ord("の")] == 0 and table[ord("は")] == 1 and table[ord("乙")] == 2
+    assert "のは乙".translate(table) == "\x00\x01\x02"
+
+
+def test_similarity_matrix_is_the_same_with_and_without_renaming():
+    ref = load_reference()
+    tree = parse_text((SAMPLES / "seisou-itaku-keiyakusho-draft.txt").read_text(encoding="utf-8"))
+    from keiyaku_lint.align import draft_units
+
+    drafts = [u.canon for u in draft_units(tree, NO_PARTIES)]
+    refs = reference_canon(ref)
+    assert len(drafts) > 30
+    assert similarity(refs, drafts, dense_alphabet("".join(refs))) == similarity(refs, drafts)
