@@ -29,6 +29,7 @@ from typing import NamedTuple
 from ..errors import CorruptPdfError, EncryptedPdfError, GarbledPdfError, IngestError, NoTextLayerError
 from ..models import Line, SourceDoc
 from .clean import FW_SPACE, is_page_number, normalize_spacing, starts_new_unit
+from .pdfstreams import check_flate_streams
 
 _CID = re.compile(r"^\(cid:\d+\)$")
 MARGIN_TOLERANCE = 1.5  # a line within 1.5 character widths of the right margin is "full"
@@ -631,6 +632,7 @@ def load_pdf(path: str | Path, engine: str = "pdfplumber") -> SourceDoc:
     path = str(path)
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r} (choose from {', '.join(ENGINES)})")
+    check_flate_streams(path)  # before either parser inflates a bomb in memory
     if engine != "auto":
         return _load_with(path, engine)
     try:
