@@ -11,7 +11,9 @@ article number; some drafts put the 特記事項 into the body). The method, in 
 3. a paragraph the draft merged from two clauses serves both (high coverage of each);
 4. a clause the draft split in two is matched to two adjacent paragraphs;
 5. a clause left over whose neighbours were found is matched to the unclaimed
-   paragraph between them when it still resembles it (a heavy rewrite in place);
+   paragraph between them when it still resembles it (a heavy rewrite in place), with a
+   lower bar when that paragraph is alone in the clause's own slot (its 項 number, the
+   neighbours' article) and resembles no other unmatched clause more (a short rewrite);
 6. anything else is missing.
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ STRONG = 0.60  # similarity at which a pair is taken without context
 SHARE = 0.80  # coverage of a clause inside a paragraph that merged two clauses
 SPLIT = 0.62  # similarity of two adjacent paragraphs joined, for a split clause
 IN_PLACE = 0.30  # similarity enough for a paragraph standing where the clause belongs
+IN_SLOT = 0.15  # ... when it is the clause's very slot: its 項 number, alone between the neighbours
 CONTAINED = 0.85  # share of a clause found inside a longer, otherwise unclaimed paragraph
 CONTAINED_MIN_CHARS = 30  # below this a clause is too generic to be found by containment
 
@@ -221,7 +224,7 @@ def _assign_in_place(clauses, units, sim, cover, matches, owner) -> None:
         match = matches[clause.id]
         if match.units:
             continue
-        lo, hi = _bounds(clauses, order[clause.id], matches)
+        lo, hi, same_article = _bounds(clauses, order[clause.id], matches)
         if lo is None and hi is None:
             continue
         window = [u for u in units
@@ -229,8 +232,26 @@ def _assign_in_place(clauses, units, sim, cover, matches, owner) -> None:
                   and (lo is None or u.order > lo.order) and (hi is None or u.order < hi.order)
                   and _same_region(u, lo, hi)]
         best = max(window, key=lambda u: sim[i][u.order], default=None)
-        if best is not None and max(sim[i][best.order], cover[i][best.order]) >= IN_PLACE:
+        if best is None:
+            continue
+        in_slot = same_article and len(window) == 1 and _in_slot(best, clause, lo, hi) \
+            and _closest_unmatched(i, best, clauses, sim, matches)
+        floor = IN_SLOT if in_slot else IN_PLACE
+        if max(sim[i][best.order], cover[i][best.order]) >= floor:
             _take(match, [best], sim[i][best.order], "in-place", owner)
+
+
+def _closest_unmatched(i: int, u: Unit, clauses, sim, matches) -> bool:
+    """No other clause still unmatched resembles `u` more than clause i does (when 第2項
+    was deleted and 第3項 rewritten, the paragraph now numbered 2 is 第3項's)."""
+    return all(sim[j][u.order] <= sim[i][u.order] for j, c in enumerate(clauses) if not matches[c.id].units)
+
+
+def _in_slot(u: Unit, clause: RefClause, lo: Unit | None, hi: Unit | None) -> bool:
+    """`u` holds the clause's own place: the paragraph with its number, in the draft article
+    of the clause's found neighbours (paragraphs of the same reference article). A short
+    rewrite there shares too few characters with the clause to be recognised by text alone."""
+    return u.para.index == clause.paragraph and any(a is not None and a.article is u.article for a in (lo, hi))
 
 
 def _assign_contained(clauses, units, cover, ref_canon, matches, owner) -> None:
@@ -267,10 +288,10 @@ def _extend_splits(clauses, units, ref_canon, matches, owner) -> None:
                 break
 
 
-def _bounds(clauses, k, matches) -> tuple[Unit | None, Unit | None]:
+def _bounds(clauses, k, matches) -> tuple[Unit | None, Unit | None, bool]:
     """The draft units matched to the nearest found clauses before and after clause k:
-    within the same reference article when any was found, else within the same part."""
-    target = clauses[k]
+    within the same reference article when any was found (third value True), else within
+    the same part."""
     for same_article in (True, False):
         lo = _nearest(clauses, k, matches, -1, same_article)
         hi = _nearest(clauses, k, matches, +1, same_article)
@@ -278,10 +299,9 @@ def _bounds(clauses, k, matches) -> tuple[Unit | None, Unit | None]:
             lo = hi = None  # the draft reordered things around it: no usable window
         if lo is not None or hi is not None:
             if not same_article and (lo is None or hi is None):
-                return None, None
-            return lo, hi
-    del target
-    return None, None
+                return None, None, False
+            return lo, hi, same_article
+    return None, None, False
 
 
 def _nearest(clauses, k, matches, step, same_article) -> Unit | None:
