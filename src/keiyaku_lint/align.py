@@ -75,10 +75,14 @@ def clause_compare_text(clause: RefClause) -> str:
 
 
 def draft_units(tree: DocTree, parties: Parties) -> list[Unit]:
+    """Every paragraph that may hold a clause: those of articles, and the text outside any
+    article (a cover page, signatures, but also an annex whose articles structure did not
+    recognise: a clause found there is better than a clause reported missing). Appendix
+    parts (forms, tables) are left out."""
     units = []
     for part, art, para in tree.paragraphs():
-        if art is None or part.kind == "appendix":
-            continue  # cover page, signatures, forms and tables are not clauses
+        if part.kind == "appendix":
+            continue
         text = compare_text(para)
         if text.strip():
             units.append(Unit(len(units), part, art, para, canon(text, parties)))
@@ -102,7 +106,9 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
     _assign_in_place(clauses, units, sim, cover, matches, owner)
     _assign_contained(clauses, units, cover, ref_canon, matches, owner)
     _extend_splits(clauses, units, ref_canon, matches, owner)
-    leftover = [u for u in units if u.order not in owner]
+    # Text outside articles is left over only where a part has nothing else (an annex whose
+    # articles were not recognised); a cover page or a preamble is not an added paragraph.
+    leftover = [u for u in units if u.order not in owner and (u.article is not None or not u.part.articles)]
     return matches, leftover
 
 
@@ -209,7 +215,7 @@ def _assign_split(clauses, units, ref_canon, matches, owner) -> None:
             continue
         best = (0.0, None)
         for a, b in zip(free, free[1:]):
-            if b.order != a.order + 1 or a.article is not b.article:
+            if b.order != a.order + 1 or not same_block(a, b):
                 continue
             score = fuzz.ratio(ref_canon[i], a.canon + b.canon) / 100.0
             if score > best[0]:
@@ -251,7 +257,13 @@ def _in_slot(u: Unit, clause: RefClause, lo: Unit | None, hi: Unit | None) -> bo
     """`u` holds the clause's own place: the paragraph with its number, in the draft article
     of the clause's found neighbours (paragraphs of the same reference article). A short
     rewrite there shares too few characters with the clause to be recognised by text alone."""
-    return u.para.index == clause.paragraph and any(a is not None and a.article is u.article for a in (lo, hi))
+    return u.article is not None and u.para.index == clause.paragraph \
+        and any(a is not None and a.article is u.article for a in (lo, hi))
+
+
+def same_block(a: Unit, b: Unit) -> bool:
+    """Two units of one article, or both outside articles in the same part."""
+    return a.article is b.article and (a.article is not None or a.part is b.part)
 
 
 def _assign_contained(clauses, units, cover, ref_canon, matches, owner) -> None:
@@ -278,7 +290,7 @@ def _extend_splits(clauses, units, ref_canon, matches, owner) -> None:
         alone = fuzz.ratio(ref_canon[i], u.canon) / 100.0
         for k in (u.order - 1, u.order + 1):
             other = units[k] if 0 <= k < len(units) else None
-            if other is None or other.order in owner or other.article is not u.article:
+            if other is None or other.order in owner or not same_block(other, u):
                 continue
             pair = [other, u] if k < u.order else [u, other]
             joined = fuzz.ratio(ref_canon[i], pair[0].canon + pair[1].canon) / 100.0
@@ -320,7 +332,7 @@ def _nearest(clauses, k, matches, step, same_article) -> Unit | None:
 def _same_region(u: Unit, lo: Unit | None, hi: Unit | None) -> bool:
     """The candidate lies in the article of a neighbour, or in the part between them."""
     anchors = [x for x in (lo, hi) if x is not None]
-    if any(u.article is a.article for a in anchors):
+    if any(same_block(u, a) for a in anchors):
         return True
     return all(u.part is a.part for a in anchors) and lo is not None and hi is not None \
         and hi.order - lo.order <= 12

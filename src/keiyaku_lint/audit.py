@@ -145,7 +145,12 @@ def _extras(leftover: list[Unit], matches: dict[str, Match], by_id: dict[str, Fi
     audited_articles = {id(u.article) for m in matches.values() for u in m.units}
     out = []
     for unit in leftover:
-        if id(unit.article) not in audited_articles and unit.part.kind != "annex":
+        if unit.article is None:
+            # Text outside articles is an extra only where it is all there is: an annex
+            # whose articles were not recognised (not a cover page, an intro or signatures).
+            if unit.part.kind != "annex" or unit.part.articles:
+                continue
+        elif id(unit.article) not in audited_articles and unit.part.kind != "annex":
             continue
         extra = Extra(_location(unit), unit.para.full_text)
         if OVERRIDE_RE.search(unit.para.full_text) or _grants_contractor(unit.para):

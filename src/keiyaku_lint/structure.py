@@ -121,6 +121,8 @@ NUM = rf"[0-9０-９{KANJI_NUMERAL_CHARS}○◯]+"  # ○: a number the drafter 
 ARTICLE_RE = re.compile(rf"^第{SP}*({NUM}){SP}*条(?:{SP}*の{SP}*({NUM}))?")
 ARTICLE_NO_JO_RE = re.compile(rf"^第({NUM})(?={SP})")
 ARTICLE_DOT_RE = re.compile(r"^([0-9０-９]{1,2})[．.](?![0-9０-９])" + SP + "*(.*)$")
+# 「（基本的事項）」 then 「１　乙は…」: an annex whose articles are bare numbers under captions
+ARTICLE_CAPTIONED_RE = re.compile(r"^([0-9０-９]{1,2})" + SP + r"+(\S.*)$")
 CHAPTER_RE = re.compile(rf"^第{SP}*({NUM}){SP}*章{SP}*(.*)$")
 HEADING_RE = re.compile(r"^[（(]([^（）()。]{1,30})[）)]$")
 INLINE_HEADING_RE = re.compile(rf"^{SP}*[（(]([^（）()。]{{1,30}})[）)]")
@@ -199,6 +201,7 @@ class _Builder:
         self.chapter: str | None = None
         self.para_family: str | None = None
         self.item_stack: list[tuple[str, int, Item]] = []  # (family, value, item)
+        self.loose_items: list[tuple[str, int, Item]] = []  # the same, outside articles
         self.in_note = False
         self.last_line: Line | None = None
         self.next_line: Line | None = None  # one line of lookahead (a 見出し precedes 第N条)
@@ -239,6 +242,7 @@ class _Builder:
 
     def close_article(self) -> None:
         self.article = None
+        self.loose_items = []
         self.para_family = None
         self.item_stack = []
         self.in_note = False
@@ -298,18 +302,54 @@ class _Builder:
         elif self.article is not None:
             self.add_paragraph("", text, line)
         else:
-            loose = self.part.loose
-            if loose and not self.last_ended_sentence_for_loose(loose[-1]):
-                loose[-1].text += text
+            self.append_loose(text, line)
+
+    def append_loose(self, text: str, line: Line) -> None:
+        """Text outside any article: a cover page, signatures, a form — or an annex whose
+        articles are not numbered as such. Lines are separate entries unless one is
+        obviously broken; a numbered line keeps its number as a label (out of the text
+        that is compared), and a list after a lead-in (次の各号…) becomes items."""
+        loose, stack = self.part.loose, self.loose_items
+        if loose and not self.ended_for_loose(stack[-1][2].text if stack else loose[-1].text):
+            if stack:
+                stack[-1][2].text += text
             else:
-                loose.append(Paragraph(index=len(loose) + 1, label="", text=text,
-                                       page=line.page, lineno=line.lineno))
+                loose[-1].text += text
+            return
+        found = match_marker(text)
+        if found and not found[3].strip():
+            found = None
+        if found and loose and self.add_loose_item(*found, line):
+            return
+        label, text = (found[2], norm_space(found[3])) if found else ("", text)
+        loose.append(Paragraph(index=len(loose) + 1, label=label, text=text, page=line.page, lineno=line.lineno))
+        self.loose_items = []
+
+    def add_loose_item(self, family: str, value: int, label: str, rest: str, line: Line) -> bool:
+        """An item (号) of the last paragraph outside articles: one that continues a list,
+        or the first one after a lead-in."""
+        stack = self.loose_items
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == family:
+                if value != stack[depth][1] + 1:
+                    return False
+                del stack[depth:]
+                break
+        else:
+            lead = stack[-1][2].text if stack else self.part.loose[-1].text
+            if value != 1 or not LEAD_IN_RE.search(lead):  # 「次の各号…。ただし、…」
+                return False
+            depth = len(stack)
+        item = Item(label=label, text=norm_space(rest), page=line.page, lineno=line.lineno)
+        (stack[depth - 1][2].items if depth else self.part.loose[-1].items).append(item)
+        stack.append((family, value, item))
+        return True
 
     @staticmethod
-    def last_ended_sentence_for_loose(para: Paragraph) -> bool:
+    def ended_for_loose(text: str) -> bool:
         # Outside articles (cover page, signatures, forms) lines are usually separate
         # entries; join only an obviously broken line (ends mid-word with 、 or a kana).
-        tail = para.text.rstrip()[-1:]
+        tail = text.rstrip()[-1:]
         return not tail or tail not in "、，（(「"
 
     # -- the decision for one line
@@ -374,7 +414,11 @@ class _Builder:
 
     def _next_is_article(self) -> bool:
         nxt = norm_space(self.next_line.text) if self.next_line else ""
-        return bool(ARTICLE_RE.match(nxt) or ARTICLE_NO_JO_RE.match(nxt))
+        if ARTICLE_RE.match(nxt) or ARTICLE_NO_JO_RE.match(nxt):
+            return True
+        m = ARTICLE_CAPTIONED_RE.match(nxt)
+        return bool(m and self.captioned_style() and self.part.articles
+                    and to_int(m.group(1)) == self.part.articles[-1].number + 1)
 
     def try_article(self, text: str, line: Line) -> bool:
         m = ARTICLE_RE.match(text)
@@ -406,7 +450,20 @@ class _Builder:
                     rest = ""
                 self.start_article(number, None, norm_space(text[: m.start(2)]), rest, line)
                 return True
+        m = ARTICLE_CAPTIONED_RE.match(text)
+        if m and self.pending_heading is not None and self.captioned_style():
+            number = to_int(m.group(1))
+            last = self.last_article_number()
+            if (number == 1 and last is None) or (last is not None and number == last + 1):
+                self.start_article(number, None, m.group(1), m.group(2), line)
+                return True
         return False
+
+    def captioned_style(self) -> bool:
+        """Whether this part's articles are bare numbers under 見出し (「（秘密の保持）」 then
+        「２　乙は…」): no article yet, or all of them numbered so. A 見出し is what tells
+        such an article from a paragraph 「２　…」; it never stands before a paragraph."""
+        return all(a.label.isdigit() for a in self.part.articles)
 
     def dot_style(self) -> bool:
         """Whether this part's articles are numbered 「１．」."""
