@@ -143,3 +143,51 @@ def test_captioned_annex_as_pdf(tmp_path):
     assert result.error is None and not_ok(result) == {}
     where = next(f.location for f in result.findings if f.clause_id == "tokki-6-3")
     assert where.article == "第6条" and where.page is not None and where.page > 1
+
+
+# --- paragraphs 「２．」 and half-width kana sub-items 「(ｱ)」 inside 第N条 articles -------
+
+def dot_paragraphs(text: str) -> str:
+    """Annex paragraphs 「２．乙は…」 (no space), sub-items 「(ｱ)」 in half-width kana."""
+    body, sep, annex = text.partition("\n別添\n")
+    annex = re.sub(r"^([２-９])　", r"\1．", annex, flags=re.M)
+    annex = re.sub(r"^([アイウ])　", lambda m: "(" + "ｱｲｳ"["アイウ".index(m.group(1))] + ")　", annex, flags=re.M)
+    return body + sep + annex
+
+
+def test_dot_paragraphs_clean_copy_is_all_ok():
+    text = dot_paragraphs(CLEAN)
+    assert "２．個人情報の取扱いにおいては" in text and "(ｱ)　認証機能" in text
+    result = audit_text(text)
+    assert not_ok(result) == {}
+    found = {f.clause_id: f.location for f in result.findings}
+    assert (found["tokki-14-2"].article, found["tokki-14-2"].paragraph) == ("第14条", 2)
+
+
+@pytest.mark.parametrize("cid,old,new,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_variant_dot_paragraphs(cid, old, new, expected):
+    got = {f.clause_id: f.status for f in audit_text(dot_paragraphs(CLEAN.replace(old, new))).findings}
+    assert got[cid] == expected
+    assert {k: v for k, v in got.items() if k != cid and v != "ok"} == {}
+
+
+def test_a_decimal_at_a_line_start_is_not_a_paragraph():
+    """「１．５倍」 wrapped to the start of a line stays in its sentence."""
+    from keiyaku_lint.structure import parse_text
+
+    tree = parse_text("第１条　乙は、損害額の\n１．５倍を支払わなければならない。\n２．乙は、報告しなければならない。")
+    (art,) = tree.parts[0].articles
+    assert [p.text for p in art.paragraphs] == ["乙は、損害額の１．５倍を支払わなければならない。", "乙は、報告しなければならない。"]
+
+
+def test_dot_paragraph_after_article_1_of_an_annex_is_a_paragraph():
+    """In an annex of 第N条 articles, 「２．」 right after 第１条 is its second paragraph, not
+    an article 「２．」 (that style is taken only when the annex has no other articles)."""
+    from keiyaku_lint.structure import parse_text
+
+    tree = parse_text("別添\n特記事項\n第１条　乙は、秘密を守らなければならない。\n２．乙は、報告しなければならない。\n"
+                      "第２条　乙は、複写してはならない。")
+    annex = tree.parts[-1]
+    assert [(a.number, len(a.paragraphs)) for a in annex.articles] == [(1, 2), (2, 1)]
+    dotted = parse_text("別添\n特記事項\n１．秘密の保持\n乙は、秘密を守らなければならない。\n２．複写の禁止\n乙は、複写してはならない。")
+    assert [(a.number, a.heading) for a in dotted.parts[-1].articles] == [(1, "秘密の保持"), (2, "複写の禁止")]

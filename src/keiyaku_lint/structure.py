@@ -134,16 +134,19 @@ SENTENCE_END = "。）)」』"
 PART_LINE_MAX = 60  # characters: a longer line is running text, never a part's label or title
 LEAD_IN_RE = re.compile(r"(次の各号|次に掲げる|次のいずれか|次のとおり|以下の各号|[:：]$)")
 
+HALF_KANA = "ｱ-ﾝ"  # half-width katakana: (ｱ), ｲ
 # Item / paragraph markers: (family, regex). The value is read from group 1.
 MARKERS = [
     ("paren", re.compile(r"^[（(]([0-9０-９]{1,2})[）)]" + SP + "*")),
-    ("paren_kana", re.compile(rf"^[（(]([{AIUEO}])[）)]{SP}*")),
+    ("paren_kana", re.compile(rf"^[（(]([{AIUEO}{HALF_KANA}])[）)]{SP}*")),
     ("paren_digits", re.compile(rf"^([{PAREN_DIGITS}]){SP}*")),
     ("circled", re.compile(rf"^([{CIRCLED}]){SP}*")),
     ("kanji", re.compile(r"^([一二三四五六七八九十]{1,3})" + SP + "+")),
-    ("kana", re.compile(rf"^([{AIUEO}])" + SP + "+")),
+    ("kana", re.compile(rf"^([{AIUEO}{HALF_KANA}])" + SP + "+")),
     ("digit", re.compile(r"^([0-9０-９]{1,2})(?:" + SP + "+|(?=[^0-9０-９年月日条項号か箇ヶ人回週%％．.、，,・:：〜~\\-－/／]))")),
+    ("digit", re.compile(r"^([0-9０-９]{1,2})[．.](?![0-9０-９])" + SP + "*")),  # ２．乙は (not 1.5)
 ]
+
 
 
 _SENTENCE_MARK_RE = re.compile(r"[。、，]|に基づ|により|について")
@@ -440,7 +443,9 @@ class _Builder:
                 return True
             return False
         m = ARTICLE_DOT_RE.match(text)
-        if m and (self.part.kind == "annex" or self.dot_style()):
+        # 「１．見出し」 articles: in an annex that has none of another style yet, or
+        # continuing them (inside 第N条 articles, 「２．乙は」 is a paragraph)
+        if m and ((self.part.kind == "annex" and not self.part.articles) or self.dot_style()):
             number = to_int(m.group(1))
             last = self.last_article_number()
             if number == 1 or (last is not None and number == last + 1):
@@ -501,7 +506,7 @@ class _Builder:
             self.article.notes.append(text)
             return True
         ended = self.current_text_ends_sentence()
-        if family == "digit" and not re.match(r"^[0-9０-９]{1,2}" + SP, text) and not ended:
+        if family == "digit" and not re.match(r"^[0-9０-９]{1,2}(?:" + SP + r"|[．.])", text) and not ended:
             return False  # 「１年以上…」 wrapped to a line start
         depth = self.item_depth_for(family, value)
         para_ok = self.paragraph_plausible(family, value)
