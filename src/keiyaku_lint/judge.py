@@ -112,7 +112,7 @@ CONDITION_RE = re.compile(r"場合|とき|(求め|要請|請求|指示)に応じ
 CONSTRAINT_RE = re.compile(r"範囲|のみ|限り|限る|限定|容易|直接|最小限|手段|程度|特定の")
 # A concrete means or standard (確実に, 台帳で, 書面で) replaced by a vague one (適切に).
 STRICT_MEANS_RE = re.compile(r"確実|完全|必ず|常に|台帳|書面|物理的|暗号|直ちに|一切|全て|最小限")
-VAGUE_MEANS_RE = re.compile(r"適切|適正|相当|適宜|可能な|必要な|必要と認め|認められる|合理的な(方法|範囲|措置)")
+VAGUE_MEANS_RE = re.compile(r"適切|適正|相当|適宜|可能な|必要な|必要と認め|認められる|合理的な(方法|範囲|措置)|口頭")
 # … and limits on the object protected (deleting one protects more information).
 OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|のうち|に関するもの|記録され|記録さ$|記載され|保存され")
 # Universal words: deleting one narrows twice as much as an ordinary word.
@@ -131,8 +131,10 @@ CONTRACTOR_RIGHT_RE = re.compile(r"乙は[^。]*(ことができる|拒む|拒�
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
 SOFT_DUTY_RE = re.compile(r"よう(に)?[^、。]{0,12}(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え)"
                           r"|周知|注意し|参考として|参考に")
-STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|算定|[てで]はならな|[てで]はならず|ないものとする")
-PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず|ないものとする")
+# 「…しないこと。」 ends a prohibition in the list style of 特記事項.
+STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|算定|[てで]はならな|[てで]はならず|ないものとする"
+                               r"|ないこと(?=[。」）)]|$)")
+PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず|ないものとする|ないこと(?=[。」）)]|$)")
 EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
 XREF_COUNT_RE = re.compile(r"前([0-9]*)項")
 DEFINITION_RE = re.compile(r"[^、。]*?と定義する")
@@ -443,13 +445,40 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
             edits.append(Edit([t for t, _, _ in rt[i1:i2]], [t for t, _, _ in dt[j1:j2]],
                               start, stop, d_start, d_stop))
         last_i2, last_j2 = i2, j2
-    return [e for e in edits if not _editorial(e)]
+    return [e for e in edits if not _editorial(e) and not _imperative_restated(e, ref, draft)]
 
 
 
 
 def _grammatical(t: Token) -> bool:
     return t.pos in FUNCTION_POS or (t.pos == "助動詞" and t.norm not in MEANINGFUL_AUX)
+
+
+# How a sentence ends when it binds: a duty (…しなければならない / …するものとする / the
+# list style …すること。) or a prohibition (…してはならない / …しないものとする / …しないこと。).
+_BAN_END_RE = re.compile(r"([てで]はならない|ないものとする|ないこと)$")
+_DUTY_END_RE = re.compile(r"(なければならない|ものとする|こと)$")
+
+
+def _binding_end(words: str) -> tuple[str, str] | None:
+    """("ban" | "duty", what precedes the ending) when `words` ends a binding sentence."""
+    for kind, rx in (("ban", _BAN_END_RE), ("duty", _DUTY_END_RE)):
+        m = rx.search(words)
+        if m:
+            return kind, words[:m.start()]
+    return None
+
+
+def _imperative_restated(edit: Edit, ref: str, draft: str) -> bool:
+    """「講じなければならない。」 ↔ 「講じること。」, 「使用してはならない。」 ↔ 「使用しないこと。」:
+    the same duty or prohibition in the list style of 特記事項, at the end of a sentence,
+    with nothing but conjugation (kana) changed around it."""
+    at_end = lambda text, pos: text[pos:pos + 1] in ("。", "") or text[pos:pos + 1] in "」）)" and \
+        text[pos + 1:pos + 2] in ("。", "")  # noqa: E731
+    if not (at_end(ref, edit.ref_end) and at_end(draft, edit.draft_end)):
+        return False
+    r, d = _binding_end(edit.ref_words), _binding_end(edit.draft_words)
+    return bool(r and d and r[0] == d[0] and not re.sub(r"[ぁ-ん]", "", r[1] + d[1]))
 
 
 def _editorial(edit: Edit) -> bool:
@@ -524,6 +553,8 @@ def span_kind(words: str) -> str:
         return "object"
     if CONSTRAINT_RE.search(probe):
         return "constraint"
+    if len(words) <= 12 and re.search(r"(により|によって)$", words) and INTENSIFIER_RE.search(words):
+        return "content"  # a required form (書面により): a duty of its own, not a trigger
     if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに)$", words):
         return "condition"
     if len(words) <= 12 and CONDITION_RE.search(words):
