@@ -64,8 +64,15 @@ def test_parties_defined_in_the_preamble():
     assert canon("受注者は、県の承諾を得なければならない。", parties) == canon("乙は、甲の承諾を得なければならない。")
 
 
-def test_contract_written_with_kou_otsu_renames_nothing():
-    assert detect_parties("委託者大分県知事を甲とし、受託者株式会社○○を乙とし、次の条項により契約を締結する。") == NO_PARTIES
+def test_contract_written_with_kou_otsu_keeps_them_and_maps_the_role_words():
+    """甲 and 乙 stay; a clause that says 受託者 / 委託者 instead still means 乙 / 甲."""
+    for preamble in ("委託者大分県知事を甲とし、受託者株式会社○○を乙とし、次の条項により契約を締結する。",
+                     "委託者大分県知事（以下「甲」という。）と受託者株式会社○○（以下「乙」という。）とは"):
+        parties = detect_parties(preamble)
+        assert parties == Parties(kou=("委託者",), otsu=("受託者",))
+        assert canon("受託者は、甲の指示に従う。", parties) == canon("乙は、甲の指示に従う。")
+        assert "再受託者" in canon("乙は、再受託者に遵守させる。", parties)  # a subcontractor is not 乙
+    assert detect_parties("甲株式会社○○と乙株式会社△△は、次のとおり契約する。") == NO_PARTIES
 
 
 def test_one_character_party_name_only_where_it_stands_as_a_party():

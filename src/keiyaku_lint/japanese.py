@@ -84,7 +84,7 @@ def _party_substitutions(kou: tuple[str, ...], otsu: tuple[str, ...]) -> list[tu
     out = []
     for alias, role in sorted([(a, "甲") for a in kou] + [(a, "乙") for a in otsu], key=lambda x: -len(x[0])):
         if len(alias) >= 2:
-            out.append((re.compile(re.escape(alias)), role))
+            out.append((re.compile(rf"(?<!再){re.escape(alias)}"), role))  # not 再受託者
         else:  # a one-character name (県, 市) only where it stands as a party
             out.append((re.compile(rf"(?<![都道府全他本各当]){re.escape(alias)}"
                                    rf"(?=[はがのにをへとも及又、。並若]|から|及び)"), role))
@@ -95,6 +95,7 @@ NO_PARTIES = Parties()
 
 _DEFINED_RE = re.compile(r"(?:以下|以下単に)「([^」]{1,6})」という")
 _PARTY_WORDS = ("甲", "乙", "丙")
+_ROLE_DEFINED_RE = re.compile(r"(委託者|発注者|受託者|受注者|請負者)[^(「」。、]{0,40}(?:\(以下「|を)(甲|乙)(?:」という|と)")
 
 
 def detect_parties(preamble: str) -> Parties:
@@ -105,7 +106,9 @@ def detect_parties(preamble: str) -> Parties:
     """
     text = unicodedata.normalize("NFKC", preamble)
     if re.search(r"を甲と|「甲」という|を乙と|「乙」という", text):
-        return NO_PARTIES
+        # 「受託者○○（以下「乙」という。）」: a clause that says 受託者 still means 乙
+        roles = {party: role for role, party in _ROLE_DEFINED_RE.findall(text)}
+        return Parties(kou=tuple(r for r in (roles.get("甲"),) if r), otsu=tuple(r for r in (roles.get("乙"),) if r))
     names = [n for n in _DEFINED_RE.findall(text)
              if n not in _PARTY_WORDS and not re.search(r"業務|仕様|契約|委託料|金額|期間|本|事項|情報", n)]
     if len(names) < 2:

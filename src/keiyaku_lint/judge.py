@@ -81,7 +81,7 @@ def decide(reasons: list[Reason]) -> str:
 
 MODAL_RE = re.compile(
     r"努めなければならない|努めるものとする|努める|よう配慮|配慮する|ことができる|差し支えない|妨げない"
-    r"|なければならない|てはならない|ではならない|ものとする|義務を負う|責任を負う|負担する|ものではない"
+    r"|なければならない|てはならない|ではならない|ものとする|こととする|義務を負う|責任を負う|負担する|ものではない"
     r"|遵守させ|ことを確認する|に限定しなければ|望ましい")
 MODAL_LEVEL = {"努めなければならない": 2, "努めるものとする": 1, "努める": 1, "よう配慮": 1, "配慮する": 1,
                "望ましい": 1,
@@ -457,7 +457,7 @@ def _grammatical(t: Token) -> bool:
 # How a sentence ends when it binds: a duty (…しなければならない / …するものとする / the
 # list style …すること。) or a prohibition (…してはならない / …しないものとする / …しないこと。).
 _BAN_END_RE = re.compile(r"([てで]はならない|ないものとする|ないこと)$")
-_DUTY_END_RE = re.compile(r"(なければならない|ものとする|こと)$")
+_DUTY_END_RE = re.compile(r"(なければならない|ものとする|こととする|こと)$")
 
 
 def _binding_end(words: str) -> tuple[str, str] | None:
@@ -555,7 +555,7 @@ def span_kind(words: str) -> str:
         return "constraint"
     if len(words) <= 12 and re.search(r"(により|によって)$", words) and INTENSIFIER_RE.search(words):
         return "content"  # a required form (書面により): a duty of its own, not a trigger
-    if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに)$", words):
+    if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに|の上|上で)$", words):
         return "condition"
     if len(words) <= 12 and CONDITION_RE.search(words):
         return "condition"
