@@ -132,7 +132,8 @@ CONTRACTOR_RIGHT_RE = re.compile(r"乙は[^。]*(ことができる|拒む|拒�
 SOFT_DUTY_RE = re.compile(r"よう(に)?[^、。]{0,12}(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え)"
                           r"|周知|注意し|参考として|参考に")
 # 「…しないこと。」 ends a prohibition in the list style of 特記事項.
-STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|指示|算定|[てで]はならな|[てで]はならず|ないものとする"
+STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|に限(?:る|らなければ|ること)|指示|算定"
+                               r"|[てで]はならな|[てで]はならず|ないものとする"
                                r"|ないこと(?=[。」）)]|$)")
 PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず|ないものとする|ないこと(?=[。」）)]|$)")
 EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
@@ -270,8 +271,9 @@ def _deadline(ref: str, draft: str, polarity: int) -> list[Reason]:
         # 完了時 → 完了後N日以内 / 完了後、協議の上定める時期
         later = re.search(point.group(1) + r"後[^、。]{0,16}", draft)
         out.append(_make("deadline.loosened", point.group(0), later.group(0) if later else ""))
-    if PRIOR_RE.search(ref) and not PRIOR_RE.search(draft):
-        out.append(_make("deadline.loosened", _m(PRIOR_RE, ref), ""))
+    # (a 事前に inside an exception the draft deleted went with the exception)
+    if _outside_exceptions(PRIOR_RE, ref) and not PRIOR_RE.search(draft):
+        out.append(_make("deadline.loosened", _outside_exceptions(PRIOR_RE, ref)[0], ""))
     return out
 
 
@@ -286,6 +288,10 @@ def _new_words(draft: str, ref: str, width: int) -> str:
         if op in ("insert", "replace") and j2 - j1 >= 2:
             return draft[j1:j2][:width]
     return ""
+
+
+# A cap on how often 甲 may act: 年1回に限り, 2回まで
+COUNT_CAP_RE = re.compile(r"(?:年|月|週)?\d+回(?:に限り|に限る|まで|を限度|を上限)")
 
 
 def _minimum(ref: str, draft: str, polarity: int) -> list[Reason]:
@@ -304,6 +310,8 @@ def _minimum(ref: str, draft: str, polarity: int) -> list[Reason]:
         out.append(_make("minimum.raised", _m(FREQUENCY_RE, ref), _m(FREQUENCY_RE, draft)))
     if "少なくとも" in ref and "少なくとも" not in draft and not any(r.rule == "minimum.lowered" for r in out):
         out.append(_make("minimum.lowered", "少なくとも", ""))
+    if polarity > 0 and COUNT_CAP_RE.search(draft) and not COUNT_CAP_RE.search(ref):
+        out.append(_make("scope.narrowed", "", _m(COUNT_CAP_RE, draft)))
     return out
 
 
@@ -322,9 +330,21 @@ def _outside_exceptions(rx: re.Pattern, text: str) -> list[str]:
             if not any(s <= m.start() < e for s, e in spans)]
 
 
+OTSU_CONSENT_RE = re.compile(r"乙(?:の|が)(?:同意|承諾|承認|許可)")
+# 甲 deciding alone (the amount, the instruction, what is needed)
+UNILATERAL_RE = re.compile(r"甲の(?:算定|指示|判断|決定|定める)|甲が(?:定め|指定|認め|算定|判断)")
+
+
 def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
     """An approval, a restriction or a prohibition of the duty itself (not of an
-    exception to it) replaced by a notice, a consultation or nothing."""
+    exception to it) replaced by a notice, a consultation or nothing; 甲's right made
+    subject to 乙's consent, or 甲's own decision to a consultation with 乙."""
+    if polarity > 0 and len(OTSU_CONSENT_RE.findall(draft)) > len(OTSU_CONSENT_RE.findall(ref)):
+        return [_make("exception.added", "", _m(OTSU_CONSENT_RE, draft))]  # 乙の同意を得て、監査…
+    if polarity > 0 and draft.count("協議") > ref.count("協議") \
+            and len(UNILATERAL_RE.findall(draft)) < len(UNILATERAL_RE.findall(ref)):
+        lost = next(w for w in UNILATERAL_RE.findall(ref) if w not in UNILATERAL_RE.findall(draft))
+        return [_make("approval.downgraded", lost, "協議")]  # 甲の算定 → 甲乙協議の上算定
     if len(EXCEPTION_KEEP_RE.findall(draft)) >= len(EXCEPTION_KEEP_RE.findall(ref)):
         # the exceptions are still there: an approval inside one is its protective part
         r_ctl, d_ctl = STRONG_CONTROL_RE.findall(ref), STRONG_CONTROL_RE.findall(draft)
@@ -708,7 +728,8 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
     if dw:
         cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive)
     if rw and dw and cov == 0 and span_kind(rw) == span_kind(dw) == "content" \
-            and len(_plain(rw)) >= 6 and len(_plain(rw)) >= 2.5 * len(_plain(dw)):
+            and len(_plain(rw)) >= 6 and len(_plain(rw)) >= 2.5 * len(_plain(dw)) \
+            and sum(1 for t in edit.ref_tokens if not _grammatical(t)) >= 2:
         cov = -1  # several duties or items replaced by one short word (概要, 責任者)
     effect = cov * polarity
     if rw and dw and cov == 0:
@@ -775,8 +796,9 @@ def _negation_flip(edit: Edit) -> bool:
     if len(edit.ref_tokens) > 8 or len(edit.draft_tokens) > 8:
         return False  # a rewritten passage, not a flipped word
     neg = lambda toks: sum(1 for t in toks if t.norm in ("ない", "ず", "ぬ") and t.pos == "助動詞")  # noqa: E731
+    # のみならず, に限らず, を問わず: a ず that widens, not a negated duty
     return neg(edit.ref_tokens) != neg(edit.draft_tokens) and not re.search(
-        r"なければ|努め|できる|ものとする", edit.ref_words + edit.draft_words)
+        r"なければ|努め|できる|ものとする|のみならず|に限らず|を問わず", edit.ref_words + edit.draft_words)
 
 
 # ------------------------------------------------------------------ items (号)
