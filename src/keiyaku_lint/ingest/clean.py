@@ -57,10 +57,25 @@ def leading_marker(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+# The 末文 never continues the last article: 「本契約の締結を証するため…」.
+_CLOSING_RE = re.compile(r"^(?:本|この|上記の?)?契約の(?:締結を)?証(?:する|として)")
+# A numbering marker alone (a Word table's number cell, a label on a line of its own).
+_BARE_MARKER_RE = re.compile(
+    rf"^(?:第{_NUM}条(?:の{_NUM})*|[1-9１-９][{_DIG}]?[．.]?|[(（](?:[{_DIG}]{{1,2}}|[{_KAN}]{{1,3}}|[{_KATA}])[)）]"
+    rf"|[{_KAN}]{{1,3}}|[{_KATA}]|[{_CIRCLED}])$")
+# Bullet glyphs a list style draws (Symbol/Wingdings private-use ones included): not text.
+_BULLET_RE = re.compile("^[•●◦▪■□◆◇\uf0b7\uf06c\uf0a7\uf0d8\uf0fc][ \t\u3000]*(?=\\S)")
+
+
 def starts_new_unit(text: str) -> bool:
     """True if a line must never be merged into the previous one."""
     t = text.lstrip(" \t\u3000")
-    return bool(leading_marker(t) or _CAPTION_RE.match(t.rstrip()))
+    return bool(leading_marker(t) or _CAPTION_RE.match(t.rstrip()) or _CLOSING_RE.match(t))
+
+
+def is_bare_marker(text: str) -> bool:
+    """「２」, 「(1)」, 「第３条」, 「ア」 alone: a label whose text follows separately."""
+    return bool(_BARE_MARKER_RE.match(text.strip(" \t\u3000")))
 
 
 def is_page_number(text: str, lone_digits: bool = True) -> bool:
@@ -117,6 +132,8 @@ def normalize_spacing(text: str) -> str:
       (`２ 乙は` / `２　　乙は` → `２　乙は`), so every format agrees.
     Full-width spaces inside the text are kept (they were typed in the document).
     """
+    if _BULLET_RE.match(text):
+        text = _BULLET_RE.sub("", text)
     if not _NEEDS_WORK.search(text):
         return text.strip(" \u3000\r\n")  # nothing below would change it (most lines)
     # A tab is a typed column gap (頭書 「1 業務名<TAB>…」): keep it as a full-width space.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import BrokenDocxError, EmptyFileError, TooLargeError
 from ..models import Line, SourceDoc
-from .clean import FW_SPACE, leading_marker, normalize_spacing, starts_new_unit
+from .clean import FW_SPACE, is_bare_marker, is_page_number, leading_marker, normalize_spacing, starts_new_unit
 from .numbering import Numbering, q, val
 
 # Zip-bomb and XML guards, checked from the zip directory and the first bytes of each
@@ -37,10 +37,12 @@ _SKIP = {q(t) for t in (
     "del", "moveFrom", "delText", "delInstrText", "instrText", "pPr", "rPr", "sectPr",
     "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr", "fldData",
     "footnoteReference", "endnoteReference", "commentReference", "annotationRef",
+    "rt",  # a ruby's reading (ふりがな), drawn above its base text
 )}
 _P, _T, _TAB, _PTAB, _BR, _CR = q("p"), q("t"), q("tab"), q("ptab"), q("br"), q("cr")
 _SYM, _NBH, _SOFTH, _TXBX, _R = q("sym"), q("noBreakHyphen"), q("softHyphen"), q("txbxContent"), q("r")
 _LRPB, _TR = q("lastRenderedPageBreak"), q("tr")
+_PART_LABEL_RE = re.compile(r"^[（(]?(別添|別記|別紙|別表|様式)")
 PAGE_BREAK = "\x0c"  # in-band marker; counted and removed before lines are emitted
 
 
@@ -137,8 +139,9 @@ def iter_paragraphs(container):
 class _BodyReader:
     """Turns the body XML into logical lines, carrying numbering and page state."""
 
-    def __init__(self, numbering: Numbering, page_marks: set) -> None:
+    def __init__(self, numbering: Numbering, page_marks: set, drop_page_numbers: bool = True) -> None:
         self.numbering = numbering
+        self.drop_page_numbers = drop_page_numbers
         self.page_marks = page_marks
         self.page = 1
         self.carry = ""  # text of a paragraph whose mark was deleted: joins the next one
@@ -166,7 +169,9 @@ class _BodyReader:
             if text.replace(PAGE_BREAK, "").strip() or self.carry:
                 label, suffix = self.numbering.label(ppr)
                 if label:
-                    text = label + ("" if suffix == "nothing" else FW_SPACE) + self.carry + text
+                    # A numbering label is a marker even when Word draws no gap after it
+                    # (suffix "nothing"): 「２甲及び乙は」 must still read as paragraph 2.
+                    text = label + FW_SPACE + self.carry + text
                 else:
                     text = self.carry + text
                 self.carry = ""
@@ -185,7 +190,14 @@ class _BodyReader:
             page_at_start = self.page + _leading_breaks(piece)
             self.page += piece.count(PAGE_BREAK)
             clean = normalize_spacing(piece.replace(PAGE_BREAK, ""))
-            if not clean:
+            if not clean or self.drop_page_numbers and is_page_number(clean, lone_digits=False):
+                continue  # (a PDF converted to Word keeps its 「－３－」 lines in the body)
+            if not merged and self.lines and is_bare_marker(self.lines[-1].text) \
+                    and not starts_new_unit(clean) and not _PART_LABEL_RE.match(clean):
+                # the number cell of a table row, or a label on a line of its own: its text
+                # is this paragraph
+                last = self.lines.pop()
+                merged.append((normalize_spacing(last.text + FW_SPACE + clean), last.page or page_at_start))
                 continue
             if merged and not starts_new_unit(clean):
                 prev = merged[-1][0]
@@ -356,7 +368,7 @@ def _header_footer_text(doc) -> dict[str, list[str]]:
         element = getattr(part, "element", None)
         if element is None:
             continue
-        reader = _BodyReader(Numbering(), set())
+        reader = _BodyReader(Numbering(), set(), drop_page_numbers=False)
         reader.read(element)
         found[m.group(1) + "s"].append(" / ".join(line.text for line in reader.lines))
     return found
