@@ -123,3 +123,41 @@ def test_a_full_last_line_does_not_swallow_the_closing_sentence(tmp_path):
                                        ("0", False), ("２　乙は", False), ("乙", False), ("令和", False)])
 def test_bare_marker(text, bare):
     assert is_bare_marker(text) is bare
+
+
+@pytest.mark.parametrize("drop", [0, 8], ids=["same-baseline", "own-row"])
+def test_caption_in_a_left_table_cell_goes_before_its_article(tmp_path, drop):
+    """A Word table converted to PDF: 「第２条」 and 「（秘密の保持）」 in the left cell, the
+    article's text wrapped in the right cell, the caption level with its second line (or,
+    as LibreOffice draws it, a few points off it: a row of its own)."""
+    from reportlab.pdfgen import canvas
+    from test_ingest_pdf import FONT, LEFT, SIZE
+
+    from keiyaku_lint.ingest import load
+
+    art = "乙は、この契約による業務に関して甲から提供を受けた機密情報・個人情報を他に漏らしてはならない。"
+    rows = [[(0, "第１条"), (9, "乙は、秘密を守らなければならない。")],
+            [(0, "第２条"), (9, art[:28])],
+            [(0, "（秘密の保持）"), (9, art[28:])]]
+    path = tmp_path / "table.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont(FONT, SIZE)
+    for i, cells in enumerate(rows):
+        for indent, text in cells:
+            y = 780 - i * 16
+            if drop and indent == 0 and i == 2:
+                y = 780 - 16 - drop  # between the article's two lines
+            c.drawString(LEFT + indent * SIZE, y, text)
+    c.showPage()
+    c.save()
+    texts = [line.text for line in load(path).lines]
+    assert texts == ["第１条　乙は、秘密を守らなければならない。", "（秘密の保持）", "第２条　" + art], texts
+
+
+def test_caption_printed_in_the_margin_level_with_its_article():
+    from keiyaku_lint.structure import parse_text
+
+    tree = parse_text("（基本的事項）　第１条　乙は、秘密を守らなければならない。\n（秘密の保持）　第２条　乙は、漏らしてはならない。")
+    arts = tree.parts[0].articles
+    assert [(a.number, a.heading, a.paragraphs[0].text) for a in arts] == [
+        (1, "基本的事項", "乙は、秘密を守らなければならない。"), (2, "秘密の保持", "乙は、漏らしてはならない。")]

@@ -125,6 +125,7 @@ ARTICLE_DOT_RE = re.compile(r"^([0-9０-９]{1,2})[．.](?![0-9０-９])" + SP +
 ARTICLE_CAPTIONED_RE = re.compile(r"^([0-9０-９]{1,2})" + SP + r"+(\S.*)$")
 CHAPTER_RE = re.compile(rf"^第{SP}*({NUM}){SP}*章{SP}*(.*)$")
 HEADING_RE = re.compile(r"^[（(]([^（）()。]{1,30})[）)]$")
+SIDE_HEADING_RE = re.compile(rf"^[（(]([^（）()。]{{1,30}})[）)]{SP}*(第.*)$")
 INLINE_HEADING_RE = re.compile(rf"^{SP}*[（(]([^（）()。]{{1,30}})[）)]")
 PART_RE = re.compile(r"^(別添|別記|別紙|別表|\(?（?別紙様式|（?\(?様式)\s*([0-9０-９一二三四五六七八九十]*)")
 # The 末文 and the date/signature block close the last article of a body.
@@ -366,6 +367,10 @@ class _Builder:
         if self.try_part(text, nfkc, line) or self.try_heading(text, line):
             self.last_line = line
             return
+        m = SIDE_HEADING_RE.match(text)
+        if m and ARTICLE_RE.match(m.group(2)):
+            # 「（基本的事項）　第１条　乙は…」: a 見出し printed in the margin, level with its article
+            self.pending_heading, text = m.group(1).strip(), m.group(2)
         if self.try_article(text, line) or self.try_note(text, line) or self.try_marker(text, line):
             self.last_line = line
             return

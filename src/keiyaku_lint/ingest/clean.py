@@ -73,6 +73,11 @@ def starts_new_unit(text: str) -> bool:
     return bool(leading_marker(t) or _CAPTION_RE.match(t.rstrip()) or _CLOSING_RE.match(t))
 
 
+def is_caption(text: str) -> bool:
+    """A 見出し on a line of its own: 「（基本的事項）」."""
+    return bool(_CAPTION_RE.match(text.strip(" \t\u3000")))
+
+
 def is_bare_marker(text: str) -> bool:
     """「２」, 「(1)」, 「第３条」, 「ア」 alone: a label whose text follows separately."""
     return bool(_BARE_MARKER_RE.match(text.strip(" \t\u3000")))

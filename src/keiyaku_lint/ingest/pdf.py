@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from ..errors import CorruptPdfError, EncryptedPdfError, GarbledPdfError, IngestError, NoTextLayerError
 from ..models import Line, SourceDoc
-from .clean import FW_SPACE, is_page_number, normalize_spacing, starts_new_unit
+from .clean import FW_SPACE, is_caption, is_page_number, normalize_spacing, starts_new_unit
 from .pdfstreams import check_flate_streams
 
 _CID = re.compile(r"^\(cid:\d+\)$")
@@ -218,10 +218,20 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
     open_line = False  # the last logical line may still continue
     for page in pages:
         margin = _right_margin(page.lines, doc_margin)
-        for line in page.lines:
+        for k, line in enumerate(page.lines):
             text = normalize_spacing(line.text)
             if not text:
                 continue
+            if open_line and out and _side_caption(line, text, page.lines[k + 1:k + 2]):
+                # a 見出し in the left cell of a table (or the margin), printed level with
+                # the second line of its article: it belongs before the article
+                out.insert(len(out) - 1, (text, line.page))
+                continue
+            side = _SIDE_CAPTION_RE.match(text) if open_line and out and not starts_new_unit(text) else None
+            if side and not starts_new_unit(side.group(2)):
+                # the same on one baseline with the article's next line: 「（秘密の保持）　報・個人…」
+                out.insert(len(out) - 1, (side.group(1), line.page))
+                text = side.group(2)
             if open_line and out and not starts_new_unit(text):
                 prev = out[-1][0]
                 glue = _joiner(prev, text)
@@ -235,6 +245,18 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
                 out.append((text, line.page))
             open_line = _reaches_margin(line, text, margin)
     return [Line(text, page, i + 1) for i, (text, page) in enumerate(out)]
+
+
+_SIDE_CAPTION_RE = re.compile(r"^([（(][^（）()。「」]{1,30}[）)])[ \u3000]+(\S.*)$")
+
+
+def _side_caption(line: PhysLine, text: str, following: list[PhysLine]) -> bool:
+    """A caption line that ends left of where the next line (which continues the open
+    paragraph) starts: it stands in a column of its own beside the text."""
+    if not is_caption(text) or not following:
+        return False
+    nxt = following[0]
+    return nxt.x0 > line.x1 and not starts_new_unit(normalize_spacing(nxt.text))
 
 
 def _check_text_layer(path: str, pages: list[PageText]) -> None:
