@@ -490,13 +490,18 @@ def _binding_end(words: str) -> tuple[str, str] | None:
     return None
 
 
+def _ends_sentence(text: str, pos: int) -> bool:
+    """Position `pos` of `text` is the end of a sentence (before 。, a closing bracket and
+    。, or the end of the text)."""
+    rest = text[pos:pos + 2]
+    return rest[:1] in ("。", "") or (rest[:1] in ("」", "）", ")") and rest[1:] in ("。", ""))
+
+
 def _imperative_restated(edit: Edit, ref: str, draft: str) -> bool:
     """「講じなければならない。」 ↔ 「講じること。」, 「使用してはならない。」 ↔ 「使用しないこと。」:
     the same duty or prohibition in the list style of 特記事項, at the end of a sentence,
     with nothing but conjugation (kana) changed around it."""
-    at_end = lambda text, pos: text[pos:pos + 1] in ("。", "") or text[pos:pos + 1] in "」）)" and \
-        text[pos + 1:pos + 2] in ("。", "")  # noqa: E731
-    if not (at_end(ref, edit.ref_end) and at_end(draft, edit.draft_end)):
+    if not (_ends_sentence(ref, edit.ref_end) and _ends_sentence(draft, edit.draft_end)):
         return False
     r, d = _binding_end(edit.ref_words), _binding_end(edit.draft_words)
     return bool(r and d and r[0] == d[0] and not re.sub(r"[ぁ-ん]", "", r[1] + d[1]))

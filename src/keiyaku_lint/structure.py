@@ -149,7 +149,6 @@ MARKERS = [
 ]
 
 
-
 _SENTENCE_MARK_RE = re.compile(r"[。、，]|に基づ|により|について")
 _DRAFT_MARK_RE = re.compile(r"[（(]案[）)]$")
 

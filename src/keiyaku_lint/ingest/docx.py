@@ -167,7 +167,7 @@ class _BodyReader:
             self.carry += text
         else:
             if text.replace(PAGE_BREAK, "").strip() or self.carry:
-                label, suffix = self.numbering.label(ppr)
+                label, _suffix = self.numbering.label(ppr)  # a gap is added whatever the suffix
                 if label:
                     # A numbering label is a marker even when Word draws no gap after it
                     # (suffix "nothing"): 「２甲及び乙は」 must still read as paragraph 2.
