@@ -319,7 +319,8 @@ class _Builder:
             else:
                 loose[-1].text += text
             return
-        found = match_marker(text)
+        # (forms and tables are never aligned: their numbers and lists need no reading)
+        found = match_marker(text) if self.part.kind != "appendix" else None
         if found and not found[3].strip():
             found = None
         if found and loose and self.add_loose_item(*found, line):
