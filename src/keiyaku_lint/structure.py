@@ -364,7 +364,16 @@ class _Builder:
         # Only a short line can be a part's label or title (try_part); NFKC of every line
         # of running text would be a third of the parse.
         nfkc = unicodedata.normalize("NFKC", text) if len(text) <= PART_LINE_MAX else text
-        if self.try_part(text, nfkc, line) or self.try_heading(text, line):
+        if self.try_part(text, nfkc, line):
+            self.last_line = line
+            return
+        if self.part.kind == "appendix":
+            # a form or a table: never aligned, so its lines are kept as text unread
+            # (half the lines of a contract with its 様式 attached)
+            self.append_text(text, line)
+            self.last_line = line
+            return
+        if self.try_heading(text, line):
             self.last_line = line
             return
         m = SIDE_HEADING_RE.match(text)
