@@ -322,6 +322,11 @@ def _survival(ref: str, draft: str, polarity: int) -> list[Reason]:
     limited = re.search(r"後\d+(年|月|日|週間)間?(は|に限り|を経過)", draft)
     if SURVIVAL_RE.search(ref) and limited and not re.search(r"後\d+(年|月|日)", ref):
         return [_make("survival.dropped", _m(SURVIVAL_RE, ref), limited.group(0))]
+    # a duty with no end (or one borrowed from another article: 第２条に準ずる) given a term
+    # that runs out after the contract: 「終了後１年間とする」
+    term = re.search(r"(終了|解除|完了|満了)(し?た)?後\d+(年|月|日|週間)間?(は|に限り|を経過|とする|まで)", draft)
+    if polarity > 0 and term and not re.search(r"\d+(年|月|日|週間)", ref):
+        return [_make("survival.dropped", "", term.group(0))]
     return []
 
 
