@@ -586,7 +586,7 @@ def span_kind(words: str) -> str:
         return "constraint"
     if len(words) <= 12 and re.search(r"(により|によって)$", words) and INTENSIFIER_RE.search(words):
         return "content"  # a required form (書面により): a duty of its own, not a trigger
-    if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに|の上|上で)$", words):
+    if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに|されず|の上|上で)$", words):
         return "condition"
     if len(words) <= 12 and CONDITION_RE.search(words):
         return "condition"
@@ -609,7 +609,7 @@ def _coverage(words: str, inserted: bool, in_definition: bool = False, restricti
     kind = span_kind(words)
     if re.search(r"含む|含め", words):
         return +1 if inserted else -1  # an inclusion: (バックアップデータを含む。)
-    if "かかわらず" in words and "規定にかかわらず" not in words:
+    if words.endswith("かかわらず") and "規定にかかわらず" not in words:
         return +1 if inserted else -1  # 「…にかかわらず」 makes the duty unconditional
     alternative = bool(re.search(r"又は|若しくは|その他|並びに|及び", words))
     if inserted:
