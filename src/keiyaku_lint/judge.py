@@ -90,9 +90,9 @@ MODAL_LEVEL = {"努めなければならない": 2, "努めるものとする": 
 URGENT = {"直ちに": 4, "即時": 4, "即座に": 4, "速やかに": 3, "遅滞なく": 3, "早急に": 3, "至急": 3}
 PRIOR_RE = re.compile(r"あらかじめ|事前に|事前の|前に|前まで|までに|着手前|契約時|締結時")
 DEADLINE_RE = re.compile(r"(\d+)(日|週間|月|年)以内")
-UNIT_DAYS = {"日": 1, "週間": 7, "月": 30, "年": 365}
+UNIT_DAYS = {"日": 1, "週間": 7, "週": 7, "月": 30, "年": 365}
 MINIMUM_RE = re.compile(r"(\d+)(日|週間|月|年)(?:間)?以上")
-FREQUENCY_RE = re.compile(r"(\d+)(日|週間|月|年)に(\d+)回")
+FREQUENCY_RE = re.compile(r"(\d*)(日|週間|週|月|年)に?(\d+)回")  # 1年に1回, 年1回, 月2回
 SURVIVAL_RE = re.compile(r"(終了し.{0,8}解除され.{0,6}後|解除又は終了した後|終了した後|終了後も|契約期間中はもとより"
                          r"|(?:終了|解除)(?:後|の後)[^。]{0,8}(?:においても|も))")  # 終了後又は解除後においても
 WEAK_CONTROL_RE = re.compile(r"協議|通知|報告|届出|届け出|連絡|判断|必要")
@@ -303,8 +303,8 @@ def _minimum(ref: str, draft: str, polarity: int) -> list[Reason]:
         out.append(_make("minimum.lowered", _m(MINIMUM_RE, ref), _m(MINIMUM_RE, draft)))
     elif r_min and d_min and min(d_min) > min(r_min):
         out.append(_make("minimum.raised", _m(MINIMUM_RE, ref), _m(MINIMUM_RE, draft)))
-    r_freq = [int(c) * 365 / (int(n) * UNIT_DAYS[u]) for n, u, c in FREQUENCY_RE.findall(ref)]
-    d_freq = [int(c) * 365 / (int(n) * UNIT_DAYS[u]) for n, u, c in FREQUENCY_RE.findall(draft)]
+    r_freq = [int(c) * 365 / (int(n or 1) * UNIT_DAYS[u]) for n, u, c in FREQUENCY_RE.findall(ref)]
+    d_freq = [int(c) * 365 / (int(n or 1) * UNIT_DAYS[u]) for n, u, c in FREQUENCY_RE.findall(draft)]
     if r_freq and (not d_freq or min(d_freq) < min(r_freq)):
         out.append(_make("minimum.lowered", _m(FREQUENCY_RE, ref), _m(FREQUENCY_RE, draft)))
     elif r_freq and d_freq and min(d_freq) > min(r_freq):
@@ -617,6 +617,8 @@ def _coverage(words: str, inserted: bool, in_definition: bool = False, restricti
             return +1  # another case in which the exception applies
         if alternative and restrictive:
             return -1  # more places / cases allowed by a restriction
+        if restrictive and span_kind(words) == "object":
+            return +1  # fewer places allowed: 「甲が指定する」日本国内の場所に限定
         if in_definition and alternative:
             return +1
         return -1 if kind != "content" or in_definition else +1
@@ -728,8 +730,9 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
     restrictive = bool(RESTRICTIVE_RE.search(ref_text[edit.ref_start:]))
     # 「…があった場合は」 → 「…が発生し、又は発生したおそれがある場合は」: another case that
     # triggers the duty, so the duty covers more.
-    if dw and re.search(r"又は|若しくは", dw) \
-            and re.match(r"^[^、。]{0,3}(場合|とき)", ref_text[end:]) and polarity > 0 and not restrictive:
+    another_trigger = bool(re.search(r"又は|若しくは", dw) and re.match(r"^[^、。]{0,3}(場合|とき)", ref_text[end:])
+                           or re.match(r"^(及び|並びに|又は)[^、。]*(場合|とき)(は|に)?$", dw))  # 完了時及び…ときは
+    if dw and another_trigger and polarity > 0 and not restrictive:
         return [_make("scope.broadened", rw, dw)]
     cov = 0
     if rw and _whole_parenthetical(ref_text, edit.ref_start, end) and not re.search(r"除", rw):
