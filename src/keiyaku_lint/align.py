@@ -96,8 +96,8 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
     matches = {c.id: Match(c) for c in clauses}
     if not units:
         return matches, []
-    ref_canon = reference_canon(ref)
-    sim, cover = similarity(ref_canon, [u.canon for u in units], _dense_codes(ref, ref_canon))
+    ref_canon, codes, ref_dense = _reference_forms(ref)
+    sim, cover = similarity(ref_dense, [u.canon.translate(codes) for u in units])
 
     owner: dict[int, str] = {}
     _assign_confident(clauses, units, sim, matches, owner)
@@ -112,26 +112,23 @@ def align(ref: Reference, tree: DocTree, parties: Parties) -> tuple[dict[str, Ma
     return matches, leftover
 
 
-_REF_CANON: dict[int, list[str]] = {}
+_REF_FORMS: dict[int, tuple[list[str], dict[int, int], list[str]]] = {}
 
 
 def reference_canon(ref: Reference) -> list[str]:
     """The clauses' normal forms, computed once per reference set (per process)."""
+    return _reference_forms(ref)[0]
+
+
+def _reference_forms(ref: Reference) -> tuple[list[str], dict[int, int], list[str]]:
+    """Once per reference set: the clauses' normal forms, their `dense_alphabet` and the
+    normal forms renamed with it (what the similarity matrix compares)."""
     key = id(ref)
-    if key not in _REF_CANON:
-        _REF_CANON[key] = [canon(clause_compare_text(c)) for c in ref.clauses]
-    return _REF_CANON[key]
-
-
-_DENSE: dict[int, dict[int, int]] = {}
-
-
-def _dense_codes(ref: Reference, ref_canon: list[str]) -> dict[int, int]:
-    """`dense_alphabet` of the reference's clauses, computed once per reference set."""
-    key = id(ref)
-    if key not in _DENSE:
-        _DENSE[key] = dense_alphabet("".join(ref_canon))
-    return _DENSE[key]
+    if key not in _REF_FORMS:
+        forms = [canon(clause_compare_text(c)) for c in ref.clauses]
+        codes = dense_alphabet("".join(forms))
+        _REF_FORMS[key] = (forms, codes, [f.translate(codes) for f in forms])
+    return _REF_FORMS[key]
 
 
 def dense_alphabet(sample: str) -> dict[int, int]:
@@ -152,17 +149,13 @@ def dense_alphabet(sample: str) -> dict[int, int]:
     return table
 
 
-def similarity(refs: list[str], drafts: list[str],
-               codes: dict[int, int] | None = None) -> tuple[list[list[float]], list[list[float]]]:
+def similarity(refs: list[str], drafts: list[str]) -> tuple[list[list[float]], list[list[float]]]:
     """(ratio, coverage) matrices, clause × paragraph, as nested lists (indexing a list is
     cheaper than a numpy scalar). Coverage is the share of the clause inside the paragraph:
     the LCS, recovered exactly from the Indel ratio, ratio = 2·LCS / (len(a) + len(b)).
-    `codes` (a `dense_alphabet`) renames characters first, for speed only."""
+    `align` passes both sides renamed by the reference's `dense_alphabet`, for speed only."""
     import numpy as np
 
-    if codes:
-        refs = [r.translate(codes) for r in refs]
-        drafts = [d.translate(codes) for d in drafts]
     ratio = process.cdist(refs, drafts, scorer=fuzz.ratio, workers=1, dtype=np.float64)
     ref_len = np.array([len(r) for r in refs], dtype=np.float64)[:, None]
     draft_len = np.array([len(d) for d in drafts], dtype=np.float64)[None, :]

@@ -146,10 +146,9 @@ def _extras(leftover: list[Unit], matches: dict[str, Match], by_id: dict[str, Fi
     out = []
     for unit in leftover:
         if unit.article is None:
-            # Text outside articles is an extra only where it is all there is: an annex
-            # whose articles were not recognised (not a cover page, an intro or signatures).
-            if unit.part.kind != "annex" or unit.part.articles:
-                continue
+            # (align leaves over text outside articles only in a part with no articles)
+            if unit.part.kind != "annex":
+                continue  # an annex whose articles were not recognised, not a form or cover page
         elif id(unit.article) not in audited_articles and unit.part.kind != "annex":
             continue
         extra = Extra(_location(unit), unit.para.full_text)
