@@ -212,3 +212,11 @@ def test_cases_are_not_copied_from_the_corpora():
 
 def test_case_count():
     assert len(CASES) >= 60
+
+
+def test_consultation_for_one_of_two_same_decisions_does_not_crash():
+    """甲の指示 twice in the reference, once in the draft: the lost one is still named."""
+    from keiyaku_lint.judge import _approval
+
+    reasons = _approval("甲の指示に従い、甲の指示を受ける。", "甲乙協議の上、甲の指示を受ける。", 1)
+    assert [(r.rule, r.ref_words, r.draft_words) for r in reasons] == [("approval.downgraded", "甲の指示", "協議")]

@@ -273,8 +273,9 @@ def _deadline(ref: str, draft: str, polarity: int) -> list[Reason]:
         later = re.search(point.group(1) + r"後[^、。]{0,16}", draft)
         out.append(_make("deadline.loosened", point.group(0), later.group(0) if later else ""))
     # (a 事前に inside an exception the draft deleted went with the exception)
-    if _outside_exceptions(PRIOR_RE, ref) and not PRIOR_RE.search(draft):
-        out.append(_make("deadline.loosened", _outside_exceptions(PRIOR_RE, ref)[0], ""))
+    prior = _outside_exceptions(PRIOR_RE, ref)
+    if prior and not PRIOR_RE.search(draft):
+        out.append(_make("deadline.loosened", prior[0], ""))
     return out
 
 
@@ -347,9 +348,9 @@ def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
     subject to 乙's consent, or 甲's own decision to a consultation with 乙."""
     if polarity > 0 and len(OTSU_CONSENT_RE.findall(draft)) > len(OTSU_CONSENT_RE.findall(ref)):
         return [_make("exception.added", "", _m(OTSU_CONSENT_RE, draft))]  # 乙の同意を得て、監査…
-    if polarity > 0 and draft.count("協議") > ref.count("協議") \
-            and len(UNILATERAL_RE.findall(draft)) < len(UNILATERAL_RE.findall(ref)):
-        lost = next(w for w in UNILATERAL_RE.findall(ref) if w not in UNILATERAL_RE.findall(draft))
+    r_alone, d_alone = UNILATERAL_RE.findall(ref), UNILATERAL_RE.findall(draft)
+    if polarity > 0 and draft.count("協議") > ref.count("協議") and len(d_alone) < len(r_alone):
+        lost = next(w for w in r_alone if r_alone.count(w) > d_alone.count(w))
         return [_make("approval.downgraded", lost, "協議")]  # 甲の算定 → 甲乙協議の上算定
     if len(EXCEPTION_KEEP_RE.findall(draft)) >= len(EXCEPTION_KEEP_RE.findall(ref)):
         # the exceptions are still there: an approval inside one is its protective part
@@ -617,7 +618,7 @@ def _coverage(words: str, inserted: bool, in_definition: bool = False, restricti
             return +1  # another case in which the exception applies
         if alternative and restrictive:
             return -1  # more places / cases allowed by a restriction
-        if restrictive and span_kind(words) == "object":
+        if restrictive and kind == "object":
             return +1  # fewer places allowed: 「甲が指定する」日本国内の場所に限定
         if in_definition and alternative:
             return +1
