@@ -115,8 +115,8 @@ def detect_parties(preamble: str) -> Parties:
     text = unicodedata.normalize("NFKC", preamble)
     if re.search(r"を甲と|「甲」という|を乙と|「乙」という", text):
         # 「受託者○○（以下「乙」という。）」: a clause that says 受託者 still means 乙
-        roles = {party: role for role, party in _ROLE_DEFINED_RE.findall(text)}
-        return Parties(kou=tuple(r for r in (roles.get("甲"),) if r), otsu=tuple(r for r in (roles.get("乙"),) if r))
+        roles = {party: (role,) for role, party in _ROLE_DEFINED_RE.findall(text)}
+        return Parties(kou=roles.get("甲", ()), otsu=roles.get("乙", ()))
     names = [n for n in _DEFINED_RE.findall(text)
              if n not in _PARTY_WORDS and not re.search(r"業務|仕様|契約|委託料|金額|期間|本|事項|情報", n)]
     if len(names) < 2:

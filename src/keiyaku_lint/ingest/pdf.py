@@ -227,12 +227,13 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
                 # the second line of its article: it belongs before the article
                 out.insert(len(out) - 1, (text, line.page))
                 continue
-            side = _SIDE_CAPTION_RE.match(text) if open_line and out and not starts_new_unit(text) else None
+            joins = open_line and out and not starts_new_unit(text)
+            side = _SIDE_CAPTION_RE.match(text) if joins else None
             if side and not starts_new_unit(side.group(2)):
                 # the same on one baseline with the article's next line: 「（秘密の保持）　報・個人…」
                 out.insert(len(out) - 1, (side.group(1), line.page))
                 text = side.group(2)
-            if open_line and out and not starts_new_unit(text):
+            if joins:
                 prev = out[-1][0]
                 glue = _joiner(prev, text)
                 joined = prev + glue + text
