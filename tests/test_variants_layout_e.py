@@ -20,30 +20,23 @@ def _annex_lines(text: str, number, caption: bool) -> str:
     """Rewrite the annex: 第N条 → number(N) (or nothing), paragraphs ２ → （２）, items
     (1) → ア and their sub-items ア → （ア）; 見出し kept or dropped."""
     body, sep, annex = text.partition("\n別添\n")
+    rules = [  # (line pattern, its rewrite; None drops the line), the first that matches
+        (r"^（.+）$", lambda m: m.group(0) if caption else None),
+        (r"^第([０-９0-9]+)条　(.*)$", lambda m: number(int(m.group(1).translate(HW))) + m.group(2)),
+        (r"^([２-９])　(.*)$", lambda m: f"（{m.group(1)}）　{m.group(2)}"),
+        (r"^\((\d)\)　(.*)$", lambda m: f"{KANA[int(m.group(1)) - 1]}　{m.group(2)}"),
+        (r"^([アイウ])　(.*)$", lambda m: f"（{m.group(1)}）　{m.group(2)}"),
+    ]
     out = []
     for line in annex.splitlines():
-        if re.match(r"^（.+）$", line):
-            if caption:
-                out.append(line)
-            continue
-        m = re.match(r"^第([０-９0-9]+)条　(.*)$", line)
-        if m:
-            n = int(m.group(1).translate(HW))
-            out.append(f"{number(n)}{m.group(2)}")
-            continue
-        m = re.match(r"^([２-９])　(.*)$", line)
-        if m:
-            out.append(f"（{m.group(1)}）　{m.group(2)}")
-            continue
-        m = re.match(r"^\((\d)\)　(.*)$", line)
-        if m:
-            out.append(f"{KANA[int(m.group(1)) - 1]}　{m.group(2)}")
-            continue
-        m = re.match(r"^([アイウ])　(.*)$", line)
-        if m:
-            out.append(f"（{m.group(1)}）　{m.group(2)}")
-            continue
-        out.append(line)
+        new = line
+        for pattern, rewrite in rules:
+            m = re.match(pattern, line)
+            if m:
+                new = rewrite(m)
+                break
+        if new is not None:
+            out.append(new)
     annex = "\n".join(out).replace("前項の", "（１）の").replace("第１項の機密情報", "（１）の機密情報")
     return body + sep + annex
 
