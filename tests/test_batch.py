@@ -464,3 +464,37 @@ def test_a_worker_replaced_while_another_thread_runs_is_spawned(monkeypatch):
         bar.join()
     assert methods == ["fork", "spawn"]
     assert [got[i].error_code for i in range(2)] == ["worker-crashed", None]
+
+
+# ---- what a worker loads before it reports ready
+
+
+def test_kinds_of_maps_extensions_to_loaders():
+    from keiyaku_lint.ingest import KINDS, kinds_of
+
+    assert kinds_of(["a.PDF", "b.pdf"]) == {"pdf"}
+    assert kinds_of(["a.txt", "b.md", "c.markdown"]) == {"text"}
+    assert kinds_of(["a.docx", "b.doc"]) == {"docx"}  # a .doc is refused before any loader
+    assert kinds_of(["contract"]) == set(KINDS)  # no extension: sniffed, may be anything
+    assert kinds_of(["a.pdf", "scan.jpeg"]) == set(KINDS)
+
+
+def test_preload_of_pdf_only_does_not_import_python_docx():
+    code = ("import sys; from keiyaku_lint.ingest import preload; preload({'pdf'}); "
+            "print('docx' in sys.modules, 'pypdfium2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
+
+
+def test_a_batch_of_pdfs_gives_its_workers_only_the_pdf_loader(monkeypatch):
+    seen = {}
+
+    class Pool:
+        def __init__(self, size, ref, pdf_engine, timeout, target):
+            seen["kinds"] = target.keywords["kinds"]
+            raise OSError("stop here")
+
+    monkeypatch.setattr(batch, "_Pool", Pool)
+    with pytest.raises(OSError):
+        batch.run_batch(["a.pdf", "b.PDF"], None, jobs=2, timeout=None, progress=False)
+    assert seen["kinds"] == {"pdf"}

@@ -25,6 +25,7 @@ pinned to a CPU of its own (`_pin`).
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import signal
 import sys
@@ -218,7 +219,10 @@ def run_batch(files: Sequence[Path | str], ref, *, jobs: int | None = None, time
     out = BatchResult([None] * len(paths))
     pool = None
     if not (jobs == 1 or len(paths) <= 1 and not _need_isolation(timeout)):
-        pool = _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout)
+        from .ingest import kinds_of
+
+        pool = _Pool(min(jobs, len(paths)), ref, pdf_engine, timeout,
+                     target=functools.partial(_worker_main, kinds=kinds_of(paths)))
         try:
             pool.start()  # now, while no progress-bar thread runs: the workers can be forked
         except KeyboardInterrupt:
@@ -320,14 +324,17 @@ def _expand(res, ref):
     return res
 
 
-def _worker_main(conn, ref, pdf_engine: str) -> None:
-    """Worker loop: warm up once, then audit (index, path) messages until None / EOF."""
+def _worker_main(conn, ref, pdf_engine: str, kinds=None) -> None:
+    """Worker loop: warm up once, then audit (index, path) messages until None / EOF.
+    `kinds`: the loaders the batch's files can need (`ingest.kinds_of`; None = all)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    from .ingest import preload
+    from .align import warm_up as warm_up_matrix
+    from .ingest import KINDS, preload
     from .japanese import warm_up
 
     warm_up()
-    preload()
+    warm_up_matrix()
+    preload(KINDS if kinds is None else kinds)
     conn.send(("ready",))
     while True:
         try:

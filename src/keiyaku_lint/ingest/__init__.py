@@ -26,7 +26,7 @@ from ..errors import (
 )
 from ..models import SourceDoc
 
-__all__ = ["load", "sniff", "MAX_BYTES", "PDF_ENGINES", "DEFAULT_PDF_ENGINE"]
+__all__ = ["load", "sniff", "preload", "kinds_of", "MAX_BYTES", "PDF_ENGINES", "DEFAULT_PDF_ENGINE"]
 
 MAX_BYTES = 200 * 1024 * 1024  # refuse bigger files: a contract is never this large
 PDF_ENGINES = ("auto", "pdfium", "pdfplumber")  # = ingest.pdf.ENGINES (not imported: lazy)
@@ -75,15 +75,38 @@ def sniff(head: bytes, suffix: str = "") -> str:
     return "text"
 
 
-def preload() -> None:
-    """Import the loaders and the libraries they use (python-docx, pypdfium2) now. A batch
-    worker calls it while it warms up, before it reports ready, so that its first file does
-    not pay these imports (~0.1 s)."""
-    import docx  # noqa: F401
-    import docx.opc.constants  # noqa: F401
-    import pypdfium2  # noqa: F401
+# File kinds by extension, for `preload`. Any other extension could hold anything (a
+# file named on the command line is sniffed, not trusted): it needs every loader.
+_KIND_BY_SUFFIX = {".pdf": "pdf", ".docx": "docx", ".txt": "text", ".md": "text", ".markdown": "text",
+                   ".doc": "none"}  # a .doc is refused by sniff() before any loader runs
+KINDS = ("pdf", "docx", "text")
 
-    from . import docx as _docx, pdf as _pdf, text as _text  # noqa: F401
+
+def kinds_of(paths) -> frozenset[str]:
+    """The loaders a batch of `paths` can need."""
+    out: set[str] = set()
+    for p in paths:
+        kind = _KIND_BY_SUFFIX.get(os.path.splitext(str(p))[1].lower())
+        out.update(KINDS if kind is None else (kind,))
+    return frozenset(out - {"none"})
+
+
+def preload(kinds=KINDS) -> None:
+    """Import the loaders of `kinds` and the libraries they use (python-docx ~75 ms,
+    pypdfium2 ~50 ms) now. A batch worker calls it while it warms up, before it reports
+    ready, so that its first file does not pay these imports; a batch of PDFs only does
+    not import python-docx at all."""
+    if "text" in kinds:
+        from . import text as _text  # noqa: F401
+    if "docx" in kinds:
+        import docx  # noqa: F401
+        import docx.opc.constants  # noqa: F401
+
+        from . import docx as _docx  # noqa: F401
+    if "pdf" in kinds:
+        import pypdfium2  # noqa: F401
+
+        from . import pdf as _pdf  # noqa: F401
 
 
 def load(path: str | os.PathLike, pdf_engine: str = DEFAULT_PDF_ENGINE) -> SourceDoc:
