@@ -6,7 +6,8 @@ with a pipe; the parent hands it one file at a time and knows when it did, so a 
 runs past ``--timeout`` gets its worker killed (SIGKILL) and replaced, and becomes an
 error row with code ``timeout``. A worker that dies (segfault, OOM kill) turns the file it
 held into an error row (code ``worker-crashed``) and is replaced. Each worker loads the
-Sudachi dictionary and the file libraries (``japanese.warm_up()``, ``ingest.preload()``)
+Sudachi dictionary, numpy and the file libraries its batch can need (``japanese.warm_up()``,
+``align.warm_up()``, ``ingest.preload(kinds)``: a batch of PDFs never imports python-docx)
 and receives the loaded reference once, at start, never per file. Workers are forked from
 the parent before the progress bar's thread starts; a worker that replaces a crashed or
 timed-out one while the bar runs is started with "spawn" (fork with threads is unsafe).
