@@ -47,7 +47,7 @@ def _cli_command() -> list[str]:
     found = shutil.which("keiyaku-lint")
     if found:
         return [found]
-    return [sys.executable, "-c", "from keiyaku_lint.cli import main; main()"]
+    return [sys.executable, "-c", "from keiyaku_lint.cli import run; run()"]
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

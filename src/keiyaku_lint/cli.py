@@ -308,5 +308,33 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_INTERRUPTED)
 
 
+def run() -> None:
+    """The console script: `main`, then leave without tearing the interpreter down.
+
+    Freeing every object of an audit process at exit (python-docx's and numpy's modules,
+    the tokeniser's caches, the results) takes 40–60 ms after one file and 0.1–0.25 s
+    after a --jobs 1 batch, and serves nothing: the reports are written and closed and the
+    workers stopped before `main` returns. Under a tracer or a profiler (coverage,
+    cProfile), which write their data at exit, the normal exit is kept."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): print it, like Python does
+        print(code, file=sys.stderr)
+        code = 1
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader went away (| head), or closed
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()
