@@ -498,3 +498,25 @@ def test_a_batch_of_pdfs_gives_its_workers_only_the_pdf_loader(monkeypatch):
     with pytest.raises(OSError):
         batch.run_batch(["a.pdf", "b.PDF"], None, jobs=2, timeout=None, progress=False)
     assert seen["kinds"] == {"pdf"}
+
+
+def test_idle_workers_are_all_asked_to_stop_before_any_is_awaited(monkeypatch):
+    calls = []
+    real_ask, real_stop = batch._Worker.ask_to_stop, batch._Worker.stop
+
+    def ask(self):
+        calls.append("ask")
+        real_ask(self)
+
+    def stop(self):
+        calls.append("stop")
+        real_stop(self)
+
+    monkeypatch.setattr(batch._Worker, "ask_to_stop", ask)
+    monkeypatch.setattr(batch._Worker, "stop", stop)
+    got = {}
+    pool = batch._Pool(2, None, "pdfplumber", 30.0, target=_fake_worker)
+    pool.run(["a.txt", "b.txt", "c.txt"], got.__setitem__)
+    assert sorted(got) == [0, 1, 2]
+    assert calls == ["ask", "ask", "stop", "stop"]
+    assert all(w.proc.exitcode == 0 for w in pool.workers)  # they left on their own, not killed

@@ -406,10 +406,15 @@ class _Worker:
         except Exception:  # noqa: BLE001
             pass
 
-    def stop(self) -> None:
-        """Polite shutdown after the batch; kill if it does not go."""
+    def ask_to_stop(self) -> None:
         try:
             self.conn.send(None)
+        except Exception:  # noqa: BLE001 - gone already: stop() kills and reaps it
+            pass
+
+    def stop(self) -> None:
+        """Polite shutdown after the batch (after `ask_to_stop`); kill if it does not go."""
+        try:
             self.proc.join(2)
         except Exception:  # noqa: BLE001
             pass
@@ -514,8 +519,13 @@ class _Pool:
         except (OSError, RuntimeError, ValueError) as exc:  # e.g. no more processes, spawn refused
             raise _PoolFailed(f"cannot start worker processes ({type(exc).__name__}: {exc})", self._todo()) from exc
         finally:
+            # Idle workers are all told to go first and then awaited, so that they exit at
+            # the same time rather than one after the other.
+            idle = [w for w in self.workers if not w.tasks and w.proc.is_alive()]
+            for w in idle:
+                w.ask_to_stop()
             for w in self.workers:
-                if not w.tasks and w.proc.is_alive():
+                if w in idle:
                     w.stop()
                 else:
                     w.kill()
