@@ -46,6 +46,20 @@ def test_collect_walks_folders_and_counts_what_it_skips(tmp_path):
     assert only.filtered == 4 and only.skipped == 2
 
 
+def test_collect_drops_a_file_reached_twice_and_does_not_enter_linked_folders(tmp_path):
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.pdf").write_text("x", encoding="utf-8")
+    (root / "sub" / "b.txt").write_text("x", encoding="utf-8")
+    (root / "link-to-a.pdf").symlink_to(root / "a.pdf")  # the same file under another name
+    (root / "linked").symlink_to(root / "sub", target_is_directory=True)  # os.walk does not follow it
+    via_link = tmp_path / "alias"
+    via_link.symlink_to(root, target_is_directory=True)
+    got = batch.collect([root, via_link / "sub" / "b.txt", via_link])
+    assert [f.relative_to(tmp_path).as_posix() for f in got.files] == ["in/a.pdf", "in/sub/b.txt"]
+    assert got.skipped == 0
+
+
 # --------------------------------------------------------------------------- the small corpus
 
 
