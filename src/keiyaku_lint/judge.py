@@ -21,6 +21,7 @@ cross-references), and edits made only of particles or punctuation are dropped.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -443,16 +444,19 @@ class Edit:
         return "".join(t.surface for t in self.draft_tokens)
 
 
-def _offsets(text: str, toks: tuple[Token, ...]) -> list[tuple[Token, int, int]]:
-    """Content tokens with their character span in `text` (punctuation dropped)."""
-    return [(t, t.start, t.start + len(t.surface)) for t in toks if not t.is_punct]
+@functools.lru_cache(maxsize=1024)
+def _offsets(text: str) -> tuple[tuple[tuple[Token, int, int], ...], tuple[str, ...]]:
+    """The tokens of `text` but punctuation, with their character spans, and their normal
+    forms. Cached: the reference side is the same text for every draft."""
+    spans = tuple((t, t.start, t.start + len(t.surface)) for t in tokens(text) if not t.is_punct)
+    return spans, tuple(t.norm for t, _, _ in spans)
 
 
 def word_edits(ref: str, draft: str) -> list[Edit]:
     """Token-level diff on normalised forms, punctuation ignored, neighbours merged."""
-    rt = _offsets(ref, tokens(ref))
-    dt = _offsets(draft, tokens(draft))
-    sm = difflib.SequenceMatcher(None, [t.norm for t, _, _ in rt], [t.norm for t, _, _ in dt], autojunk=False)
+    rt, ref_norms = _offsets(ref)
+    dt, draft_norms = _offsets(draft)
+    sm = difflib.SequenceMatcher(None, ref_norms, draft_norms, autojunk=False)
     edits: list[Edit] = []
     last_i2 = last_j2 = -10
     for op, i1, i2, j1, j2 in sm.get_opcodes():
@@ -537,7 +541,14 @@ EDITORIAL_NORMS = LIGHT_NORMS | {"〓"}
 MEANINGFUL_AUX = {"ない", "ぬ", "ず", "べし", "まい", "せる", "させる"}
 
 
-def _content(toks: list[Token]) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _content_counts(text: str) -> Counter:
+    """Counter of `_content` over all of `text` (cached: the reference side repeats; never
+    mutate the result)."""
+    return Counter(_content(tokens(text)))
+
+
+def _content(toks) -> list[str]:
     """Characters of the content words: what a reordering or re-segmentation keeps."""
     return [c for t in toks if not _grammatical(t) and t.norm not in LIGHT_NORMS for c in t.norm]
 
@@ -639,7 +650,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int,
     ref, draft = rm.text, dm.text
     if _plain(ref) == _plain(draft):
         return []
-    if Counter(_content(list(tokens(ref)))) == Counter(_content(list(tokens(draft)))):
+    if _content_counts(ref) == _content_counts(draft):
         return []  # the same words in another order
     spans = exception_spans(ref)
     definitions = definition_spans(ref)
