@@ -277,6 +277,27 @@ def _deadline(ref: str, draft: str, polarity: int) -> list[Reason]:
     prior = _outside_exceptions(PRIOR_RE, ref)
     if prior and not PRIOR_RE.search(draft):
         out.append(_make("deadline.loosened", prior[0], ""))
+    out.extend(_act_moved_after(ref, draft))
+    return out
+
+
+# A duty tied to the time before or of an act: 「変更しようとするとき」「取得するときは」.
+ACT_BEFORE_RE = re.compile(r"([一-龥々]{2,})(?:しようとする|する)(?:とき|場合)")
+
+
+def _act_moved_after(ref: str, draft: str) -> list[Reason]:
+    """「変更しようとするときも、同様とする」 → 「変更したときも、同様とする」: the same act, now
+    in the past (した, があった, 後), so the duty follows the act instead of coming before it
+    — a prior notice becomes a report after the fact. The past tense alone is grammar to
+    the word diff, so this compares the two texts as wholes."""
+    out = []
+    for m in ACT_BEFORE_RE.finditer(ref):
+        act = re.escape(m.group(1))
+        if re.search(act + r"(?:しようとする|する)(?:とき|場合)", draft):
+            continue
+        after = re.search(act + r"(?:した|が(?:あった|生じた)|の?後)(?:とき|場合|[はに、])?", draft)
+        if after:
+            out.append(_make("deadline.loosened", m.group(0), after.group(0)))
     return out
 
 

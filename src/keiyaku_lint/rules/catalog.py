@@ -49,7 +49,8 @@ RULES: tuple[Rule, ...] = (
     Rule("KL121", "deadline.loosened", "weaken",
          "期限の緩和・削除", "time limit loosened or dropped",
          "速やかに, 直ちに, 遅滞なく, あらかじめ, or N日以内 made longer or removed lets a duty be "
-         "performed late.",
+         "performed late; so does a duty tied to the time before an act (変更しようとするとき, "
+         "取得するときは) tied to the time after it (変更したとき, 取得後).",
          "甲に速やかに報告し → 甲に報告し"),
     Rule("KL122", "deadline.tightened", "strengthen",
          "期限の厳格化", "time limit tightened",
