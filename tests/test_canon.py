@@ -18,7 +18,8 @@ def sample_lines() -> list[str]:
     for name in ("seisou-itaku-keiyakusho-draft.md", "reference-annexes-clean.txt"):
         lines += [line.text for line in load(ROOT / "samples" / name).lines]
     return lines + ["第十二条の規定により、漏洩であつて、別記「機密保持及び個人情報保護に関する特記事項」に基づき前２項",
-                    "県は、受注者に対し、県庁の都道府県の県外で（１）の取り扱いを求める。ｶﾞｲﾄﾞ　１０日以内"]
+                    "県は、受注者に対し、県庁の都道府県の県外で（１）の取り扱いを求める。ｶﾞｲﾄﾞ　１０日以内",
+                    "委託者である甲は、乙（受託者）に対し、受託者である甲及び委託者たる乙を除き、甲（受注者）に"]
 
 
 @pytest.mark.parametrize("parties", PARTIES, ids=["none", "ken", "itakusha"])
@@ -39,3 +40,14 @@ def test_source_quotes_the_original_words():
     assert m.source(src, j, j + 1) == "第十二条"
     k = m.text.index("別添特記事項")
     assert m.source(src, k, k + 6).startswith("別記「機密保持")
+
+
+def test_a_party_named_with_its_own_role_is_the_party():
+    assert canon("委託者である甲は、乙（受託者）に対し") == canon("甲は、乙に対し")
+    assert canon("発注者たる甲及び受注者である乙") == canon("甲及び乙")
+    # with the roles mapped to 甲/乙, 「委託者である甲」 becomes 「甲である甲」: still 甲
+    mapped = Parties(kou=("委託者",), otsu=("受託者",))
+    assert canon("委託者である甲に", mapped) == canon("甲に")
+    # the other party's role is not an apposition: the words stay
+    assert canon("受託者である甲に") != canon("甲に")
+    assert canon("甲（受託者）に") != canon("甲に")

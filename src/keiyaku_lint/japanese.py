@@ -151,6 +151,11 @@ def nfkc(text: str) -> str:
 
 # Old-style statute kana: the small っ written large (であつて, なかつた, もつて).
 _LARGE_TSU_RE = re.compile(r"(?<=[あかさたなはまやらわいきしちにひみりくすぬふむゆるけせてねへめれこそとのほもよろ])つ(?=[てたと])")
+# A party named twice: 「委託者である甲」, 「乙（受託者）」 (after the role words of a 甲/乙
+# draft are mapped, 「甲である甲」) says 甲. Only where the role matches the party.
+_ROLE_APPOSITION_RE = re.compile(
+    r"(?:委託者|発注者|甲)(?:である|たる)(?=甲)|(?:受託者|受注者|請負者|乙)(?:である|たる)(?=乙)"
+    r"|(?<=甲)\((?:委託者|発注者)\)|(?<=乙)\((?:受託者|受注者|請負者)\)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -222,6 +227,7 @@ def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False
     m = Mapped.of(text).sub(_SPACE_RE, "")
     for pattern, repl in parties.substitutions():
         m = m.sub(pattern, repl)
+    m = m.sub(_ROLE_APPOSITION_RE, "")
     m = m.sub(_KANJI_NUM_RE, lambda x: str(kanji_to_int(x.group(0)) or x.group(0)))
     m = m.sub(_LARGE_TSU_RE, "っ")
     m = m.sub(_SYN_RE, lambda x: _SYN_TABLE[x.group(0)])
@@ -243,6 +249,7 @@ def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, ke
     text = _SPACE_RE.sub("", "".join(map(_nfkc_char, text)))
     for pattern, repl in parties.substitutions():
         text = pattern.sub(repl, text)
+    text = _ROLE_APPOSITION_RE.sub("", text)
     text = _KANJI_NUM_RE.sub(lambda x: str(kanji_to_int(x.group(0)) or x.group(0)), text)
     text = _LARGE_TSU_RE.sub("っ", text)
     text = _SYN_RE.sub(lambda x: _SYN_TABLE[x.group(0)], text)

@@ -497,7 +497,23 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
             edits.append(Edit([t for t, _, _ in rt[i1:i2]], [t for t, _, _ in dt[j1:j2]],
                               start, stop, d_start, d_stop))
         last_i2, last_j2 = i2, j2
-    return [e for e in edits if not _editorial(e) and not _imperative_restated(e, ref, draft)]
+    return [e for e in edits if not _editorial(e) and not _imperative_restated(e, ref, draft)
+            and not _example_added(e, draft)]
+
+
+# What follows an added example up to the list's 「その他(の)」: more examples, nothing else.
+_REST_OF_EXAMPLES_RE = re.compile(r"[、・]?(?:[^、。をにはがでとへもや]{1,20}[、・])*[^、。をにはがでとへもや]{0,20}その他")
+
+
+def _example_added(edit: Edit, draft: str) -> bool:
+    """「特許権、商標権その他の知的財産権」 → 「特許権、実用新案権、商標権その他の…」: one more
+    example in a list that ends in その他(の) names something the general term already
+    covers, so the scope is the same. Only nouns added; deleting an example is not this."""
+    if edit.ref_tokens or not edit.draft_tokens:
+        return False
+    if not all(t.pos in ("名詞", "接尾辞", "補助記号") for t in edit.draft_tokens):
+        return False
+    return bool(_REST_OF_EXAMPLES_RE.match(draft, edit.draft_end))
 
 
 
