@@ -176,7 +176,7 @@ def _take(match: Match, units: list[Unit], score: float, how: str, owner: dict[i
 
 
 def _assign_confident(clauses, units, sim, matches, owner) -> None:
-    pairs = [(sim[i][j], i, j) for i in range(len(clauses)) for j in range(len(units)) if sim[i][j] >= STRONG]
+    pairs = [(score, i, j) for i, row in enumerate(sim) for j, score in enumerate(row) if score >= STRONG]
     for score, i, j in sorted(pairs, key=lambda p: -p[0]):
         match = matches[clauses[i].id]
         if match.units or j in owner:
@@ -207,17 +207,20 @@ def _neighbours(a: str, b: str) -> bool:
 
 def _assign_split(clauses, units, ref_canon, matches, owner) -> None:
     free = [u for u in units if u.order not in owner]
+    # consecutive free paragraphs of one block, joined once (not once per clause)
+    pairs = [((a, b), a.canon + b.canon) for a, b in zip(free, free[1:])
+             if b.order == a.order + 1 and same_block(a, b)]
+    if not pairs:
+        return
     for i, clause in enumerate(clauses):
         match = matches[clause.id]
         if match.units:
             continue
         best = (0.0, None)
-        for a, b in zip(free, free[1:]):
-            if b.order != a.order + 1 or not same_block(a, b):
-                continue
-            score = fuzz.ratio(ref_canon[i], a.canon + b.canon) / 100.0
+        for pair, joined in pairs:
+            score = fuzz.ratio(ref_canon[i], joined) / 100.0
             if score > best[0]:
-                best = (score, (a, b))
+                best = (score, pair)
         if best[1] and best[0] >= SPLIT and all(u.order not in owner for u in best[1]):
             _take(match, list(best[1]), best[0], "split", owner)
 
