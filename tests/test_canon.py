@@ -19,7 +19,8 @@ def sample_lines() -> list[str]:
         lines += [line.text for line in load(ROOT / "samples" / name).lines]
     return lines + ["第十二条の規定により、漏洩であつて、別記「機密保持及び個人情報保護に関する特記事項」に基づき前２項",
                     "県は、受注者に対し、県庁の都道府県の県外で（１）の取り扱いを求める。ｶﾞｲﾄﾞ　１０日以内",
-                    "委託者である甲は、乙（受託者）に対し、受託者である甲及び委託者たる乙を除き、甲（受注者）に"]
+                    "委託者である甲は、乙（受託者）に対し、受託者である甲及び委託者たる乙を除き、甲（受注者）に",
+                    "個人情報の保護に関する法律（平成十五年法律第五十七号）第２条及び会社法（平成17年法律第86号）に"]
 
 
 @pytest.mark.parametrize("parties", PARTIES, ids=["none", "ken", "itakusha"])
@@ -51,3 +52,9 @@ def test_a_party_named_with_its_own_role_is_the_party():
     # the other party's role is not an apposition: the words stay
     assert canon("受託者である甲に") != canon("甲に")
     assert canon("甲（受託者）に") != canon("甲に")
+
+
+def test_a_law_number_after_the_law_name_is_dropped():
+    assert canon("個人情報の保護に関する法律（平成十五年法律第五十七号）第２条") == canon("個人情報の保護に関する法律第２条")
+    assert canon("会社法（令和元年法律第70号）") == canon("会社法")
+    assert canon("会社法（第70号）") != canon("会社法")  # not a law number

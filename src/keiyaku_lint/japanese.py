@@ -34,6 +34,7 @@ SYNONYMS: list[tuple[str, str]] = [
     ("責任を負担する", "責任を負う"),
     ("次の各号のいずれか", "次のいずれか"),
     ("すみやかに", "速やかに"),
+    ("すべて", "全て"), ("一切の", "全ての"),  # 一切の義務 = 全ての義務 (the adverb 一切…ない stays)
     ("但し", "ただし"),
     ("または", "又は"), ("および", "及び"), ("ならびに", "並びに"), ("もしくは", "若しくは"),
     ("恐れ", "おそれ"), ("虞", "おそれ"),
@@ -153,6 +154,9 @@ def nfkc(text: str) -> str:
 
 # Old-style statute kana: the small っ written large (であつて, なかつた, もつて).
 _LARGE_TSU_RE = re.compile(r"(?<=[あかさたなはまやらわいきしちにひみりくすぬふむゆるけせてねへめれこそとのほもよろ])つ(?=[てたと])")
+# A law's number cited after its name: 「個人情報の保護に関する法律（平成15年法律第57号）」 names
+# the same law as 「個人情報の保護に関する法律」 (applied after kanji numerals become digits).
+_LAW_NUMBER_RE = re.compile(r"\((?:明治|大正|昭和|平成|令和)(?:\d+|元)年(?:法律|政令|条例|規則|省令|府令|内閣府令)第\d+号\)")
 # A party named twice: 「委託者である甲」, 「乙（受託者）」 (after the role words of a 甲/乙
 # draft are mapped, 「甲である甲」) says 甲. Only where the role matches the party.
 _ROLE_APPOSITION_RE = re.compile(
@@ -231,6 +235,7 @@ def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False
         m = m.sub(pattern, repl)
     m = m.sub(_ROLE_APPOSITION_RE, "")
     m = m.sub(_KANJI_NUM_RE, lambda x: str(kanji_to_int(x.group(0)) or x.group(0)))
+    m = m.sub(_LAW_NUMBER_RE, "")
     m = m.sub(_LARGE_TSU_RE, "っ")
     m = m.sub(_SYN_RE, lambda x: _SYN_TABLE[x.group(0)])
     m = m.sub(_ANNEX_CITE_RE, "別添特記事項")
@@ -253,6 +258,7 @@ def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, ke
         text = pattern.sub(repl, text)
     text = _ROLE_APPOSITION_RE.sub("", text)
     text = _KANJI_NUM_RE.sub(lambda x: str(kanji_to_int(x.group(0)) or x.group(0)), text)
+    text = _LAW_NUMBER_RE.sub("", text)
     text = _LARGE_TSU_RE.sub("っ", text)
     text = _SYN_RE.sub(lambda x: _SYN_TABLE[x.group(0)], text)
     text = _ANNEX_CITE_RE.sub("別添特記事項", text)

@@ -419,7 +419,10 @@ def _oversight(ref: str, draft: str, polarity: int) -> list[Reason]:
     return []
 
 
-DELIVERY_RE = re.compile(r"甲(に|へ|に対し)[^。]{0,12}?(提出|報告|届け出|届出|通知|交付|返還|返却|提示)")
+# 甲 alone or first of several recipients joined by 及び (甲及び個人情報保護委員会に報告): still
+# handed to 甲. (又は would make 甲 one choice among others, which this does not accept.)
+DELIVERY_RE = re.compile(r"甲(?:(?:及び|並びに)[^、。にへを又]{1,20}?)?(に|へ|に対し)[^。]{0,12}?"
+                         r"(提出|報告|届け出|届出|通知|交付|返還|返却|提示)")
 
 
 def _delivery(ref: str, draft: str, polarity: int) -> list[Reason]:
