@@ -501,7 +501,21 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
                               start, stop, d_start, d_stop))
         last_i2, last_j2 = i2, j2
     return [e for e in edits if not _editorial(e) and not _imperative_restated(e, ref, draft)
-            and not _example_added(e, draft)]
+            and not _example_added(e, draft) and not _shared_head(e, draft)]
+
+
+_COORDINATOR_RE = re.compile(r"[、，]?(又は|若しくは|及び|並びに)")
+
+
+def _shared_head(edit: Edit, draft: str) -> bool:
+    """「意見を述べる機会又は意見書を提出する機会」 → 「意見を述べ、又は意見書を提出する機会」:
+    the word dropped before 又は / 及び is the head both conjuncts share, and it is still
+    written once after the second one, in the same sentence."""
+    if edit.draft_tokens or not _COORDINATOR_RE.match(draft, edit.draft_end):
+        return False
+    dropped = [t.norm for t in edit.ref_tokens if not _grammatical(t)]
+    sentence_rest = draft[edit.draft_end:].split("。", 1)[0]
+    return bool(dropped) and all(word in sentence_rest for word in dropped)
 
 
 # What follows an added example up to the list's 「その他(の)」: more examples, nothing else.
