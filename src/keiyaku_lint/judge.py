@@ -121,6 +121,9 @@ OBJECT_SCOPE_RE = re.compile(r"提供を受け|引き渡され|から受領|の�
 # (「全部又は一部」 reaches any part of the work: its 一部 is universal too.)
 UNIVERSAL_RE = re.compile(r"一切|全て|すべて|あらゆる|いかなる|全部|一部")
 RESTRICTIVE_RE = re.compile(r"^[^。、]{0,12}?(に限定|に限る|に限り|のみ|を除き|以外)")
+# A step towards 甲 that must come first: 「あらかじめ…を甲に通知した上で」「甲の承諾を得た上で」.
+PRIOR_STEP_RE = re.compile(r"甲(?:に|へ|に対し|の)[^、。]{0,24}?(?:通知|報告|届け出|届出|提出|承諾を得|同意を得|許可を得"
+                           r"|確認を受け)(?:し)?た?(?:上で|の上)$")
 # Procedural words that add a duty (a form, a report, a deadline): content, never a limit.
 INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
@@ -652,6 +655,8 @@ def span_kind(words: str) -> str:
         return "constraint"
     if len(words) <= 12 and re.search(r"(により|によって)$", words) and INTENSIFIER_RE.search(words):
         return "content"  # a required form (書面により): a duty of its own, not a trigger
+    if PRIOR_STEP_RE.search(words):
+        return "content"  # 乙 must first tell 甲 or get 甲's consent: a duty of its own
     if re.search(r"(により|によって|において|場合は|場合に|ときは|とき|ことなく|なく|ずに|されず|の上|上で)$", words):
         return "condition"
     if len(words) <= 12 and CONDITION_RE.search(words):
