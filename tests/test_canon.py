@@ -20,7 +20,8 @@ def sample_lines() -> list[str]:
     return lines + ["第十二条の規定により、漏洩であつて、別記「機密保持及び個人情報保護に関する特記事項」に基づき前２項",
                     "県は、受注者に対し、県庁の都道府県の県外で（１）の取り扱いを求める。ｶﾞｲﾄﾞ　１０日以内",
                     "委託者である甲は、乙（受託者）に対し、受託者である甲及び委託者たる乙を除き、甲（受注者）に",
-                    "個人情報の保護に関する法律（平成十五年法律第五十七号）第２条及び会社法（平成17年法律第86号）に"]
+                    "個人情報の保護に関する法律（平成十五年法律第五十七号）第２条及び会社法（平成17年法律第86号）に",
+                    "前２項の規定は、第３条の規定により、遵守すべき事項の規定は、前各号の規定に"]
 
 
 @pytest.mark.parametrize("parties", PARTIES, ids=["none", "ken", "itakusha"])
@@ -58,3 +59,9 @@ def test_a_law_number_after_the_law_name_is_dropped():
     assert canon("個人情報の保護に関する法律（平成十五年法律第五十七号）第２条") == canon("個人情報の保護に関する法律第２条")
     assert canon("会社法（令和元年法律第70号）") == canon("会社法")
     assert canon("会社法（第70号）") != canon("会社法")  # not a law number
+
+
+def test_a_provision_is_the_same_with_or_without_no_kitei():
+    for xref in ("前２項", "第３条", "同条", "前各号"):
+        assert canon(f"{xref}の規定により", keep_xref=True) == canon(f"{xref}により", keep_xref=True)
+    assert canon("遵守すべき事項の規定は") != canon("遵守すべき事項は")  # not a cross-reference

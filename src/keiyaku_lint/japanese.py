@@ -154,6 +154,16 @@ def nfkc(text: str) -> str:
 
 # Old-style statute kana: the small っ written large (であつて, なかつた, もつて).
 _LARGE_TSU_RE = re.compile(r"(?<=[あかさたなはまやらわいきしちにひみりくすぬふむゆるけせてねへめれこそとのほもよろ])つ(?=[てたと])")
+# 「前２項の規定は」 = 「前２項は」, 「第３条の規定により」 = 「第３条により」: a provision cited with or
+# without の規定 (only after a cross-reference: 事項の規定 stays).
+_PROVISION_RE = re.compile(r"(?<=[項条号])の規定(?=[はをにがのでと、])")
+_XREF_BEFORE_RE = re.compile(r"(?:(?:前|第)\d*|同)[項条号]$|前各号$")
+
+
+def _drop_provision(m: re.Match) -> str:
+    return "" if _XREF_BEFORE_RE.search(m.string, max(0, m.start() - 8), m.start()) else m.group(0)
+
+
 # A law's number cited after its name: 「個人情報の保護に関する法律（平成15年法律第57号）」 names
 # the same law as 「個人情報の保護に関する法律」 (applied after kanji numerals become digits).
 _LAW_NUMBER_RE = re.compile(r"\((?:明治|大正|昭和|平成|令和)(?:\d+|元)年(?:法律|政令|条例|規則|省令|府令|内閣府令)第\d+号\)")
@@ -236,6 +246,7 @@ def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False
     m = m.sub(_ROLE_APPOSITION_RE, "")
     m = m.sub(_KANJI_NUM_RE, lambda x: str(kanji_to_int(x.group(0)) or x.group(0)))
     m = m.sub(_LAW_NUMBER_RE, "")
+    m = m.sub(_PROVISION_RE, _drop_provision)
     m = m.sub(_LARGE_TSU_RE, "っ")
     m = m.sub(_SYN_RE, lambda x: _SYN_TABLE[x.group(0)])
     m = m.sub(_ANNEX_CITE_RE, "別添特記事項")
@@ -259,6 +270,7 @@ def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, ke
     text = _ROLE_APPOSITION_RE.sub("", text)
     text = _KANJI_NUM_RE.sub(lambda x: str(kanji_to_int(x.group(0)) or x.group(0)), text)
     text = _LAW_NUMBER_RE.sub("", text)
+    text = _PROVISION_RE.sub(_drop_provision, text)
     text = _LARGE_TSU_RE.sub("っ", text)
     text = _SYN_RE.sub(lambda x: _SYN_TABLE[x.group(0)], text)
     text = _ANNEX_CITE_RE.sub("別添特記事項", text)
