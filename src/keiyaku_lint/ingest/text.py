@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..errors import DecodeError, EmptyFileError, UnknownTypeError
 from ..models import Line, SourceDoc
-from .clean import is_page_number, normalize_spacing
+from .clean import is_caption, is_page_number, normalize_spacing, starts_new_unit
 
 # Control characters allowed in a text file (tab, LF, CR, FF, and DOS's Ctrl-Z at the end).
 _OK_CONTROLS = {0x09, 0x0A, 0x0C, 0x0D, 0x1A}
@@ -123,20 +124,108 @@ def strip_markdown_line(line: str) -> str | None:
 
 
 def text_to_lines(text: str, markdown: bool) -> list[Line]:
-    """Split decoded text into cleaned logical lines (blank and page-number lines dropped)."""
+    """Split decoded text into cleaned logical lines (blank and page-number lines dropped,
+    lines hard-wrapped at a fixed width joined)."""
     if markdown:
         text = strip_comments(text)
-    out: list[Line] = []
+    plain_lines: list[str] = []
     for raw in text.splitlines():
         plain = strip_markdown_line(raw) if markdown else raw
-        if plain is None:
-            continue
         # Lone digits may be real content in a text file; only decorated numbers go.
-        if is_page_number(plain, lone_digits=False):
-            continue
+        if plain is not None and not is_page_number(plain, lone_digits=False):
+            plain_lines.append(plain)
+    out: list[Line] = []
+    for plain in rejoin_hard_wraps(plain_lines):
         clean = normalize_spacing(plain)
         if clean:
             out.append(Line(clean, None, len(out) + 1))
+    return out
+
+
+# ---- hard wraps ---------------------------------------------------------------------
+# A text saved with line breaks (or typed in an editor that wraps at a fixed column) cuts
+# every paragraph at the same width, so most of its lines share one length: the mode.
+# A line that reaches that length was cut and goes on in the next line; a shorter one
+# ends its paragraph. Only the text's own width tells the two apart: a fixed threshold
+# misses narrow wraps and joins short lines of a text that is not wrapped at all.
+_MIN_WRAPPED = 8  # lines at the wrap width needed before a text counts as wrapped
+
+
+def _measures(line: str) -> tuple[int, int, int]:
+    """Characters without the indentation, with it, and display columns (a CJK
+    character counts two: its UTF-8 form is three bytes, ASCII's one)."""
+    raw = line.rstrip()
+    return len(raw.lstrip()), len(raw), (len(raw.encode()) + len(raw)) // 2
+
+
+def _slack(width: int, columns: bool) -> tuple[int, int]:
+    """How much shorter and longer than the width a cut line may be. Shorter: a
+    full-width character does not fit the last odd column, and a wide text's line may lose
+    a character to kinsoku (none for narrow wraps, where short lines are common). Longer:
+    the 。 or 、 kinsoku keeps at the end of the line it may not start."""
+    if columns:
+        return 1 + 2 * (width >= 32), 2
+    return int(width >= 16), 1
+
+
+def wrap_width(lines: list[str]) -> tuple[int, int] | None:
+    """(measure index, width) if most long lines share one length and almost none is
+    longer; None for a text that is not hard-wrapped."""
+    rows = [_measures(ln) for ln in lines if ln.strip()]
+    best: tuple[int, int, int] | None = None  # (lines at the width, measure, width)
+    for k in range(3):
+        counts = Counter(row[k] for row in rows)
+        # the mode among the longer lines: short ones (見出し, 氏名) are not cut at all
+        top = sorted(counts.elements())[-(len(rows) // 20) - 1]
+        width = max((w for w in counts if 2 * w >= top), key=lambda w: (counts[w], w))
+        short, over = _slack(width, k == 2)
+        at = sum(counts[w] for w in range(width - short, width + over + 1))
+        longer = sum(n for w, n in counts.items() if w > width + over)
+        if at >= max(_MIN_WRAPPED, len(rows) // 4) and longer * 20 <= len(rows) and (not best or at > best[0]):
+            best = (at, k, width)
+    return (best[1], best[2]) if best else None
+
+
+def _is_full(line: str, wrap: tuple[int, int]) -> bool:
+    k, width = wrap
+    return _measures(line)[k] >= width - _slack(width, k == 2)[0]
+
+
+def _opens_unit(lines: list[str], k: int, wrap: tuple[int, int], prev: str) -> bool:
+    """Whether line k starts a new unit (a marker, a 見出し, the 末文) rather than going on
+    with `prev`. A marker or a 見出し may itself be cut (「（秘密の保」 「持）」), so the
+    test reads on through the lines that continue line k, far enough for any 見出し."""
+    head = lines[k].strip()
+    j = k
+    while len(head) < 34 and _is_full(lines[j], wrap) and j + 1 < len(lines) and lines[j + 1].strip():
+        j += 1
+        head += lines[j].strip()
+    head = normalize_spacing(head)
+    if not starts_new_unit(head):
+        return False
+    # a parenthesis with a 。 in it ends a sentence; it is a 見出し only after one ended
+    return not (is_caption(head) and "。" in head and not prev.rstrip().endswith("。"))
+
+
+def rejoin_hard_wraps(lines: list[str]) -> list[str]:
+    """Join every line cut at the text's wrap width with the next one, unless a blank
+    line or a new unit follows. Lines are returned as they are when the text is not
+    hard-wrapped."""
+    wrap = wrap_width(lines)
+    if wrap is None:
+        return lines
+    out: list[str] = []
+    open_line = False  # the last output line was cut at the wrap width
+    for k, line in enumerate(lines):
+        if not line.strip():
+            out.append(line)
+            open_line = False
+            continue
+        if open_line and not _opens_unit(lines, k, wrap, out[-1]):
+            out[-1] = out[-1].rstrip() + line.strip()  # a continuation's indentation is layout
+        else:
+            out.append(line)
+        open_line = _is_full(line, wrap)
     return out
 
 

@@ -1,0 +1,98 @@
+"""Plain-text layouts the TXT loader must read as the document's own paragraphs:
+text hard-wrapped at a fixed width (by characters, as a script cuts it, or by display
+columns with kinsoku, as an editor does), with or without an indent on continuation
+lines. The texts are built here from the clean reference copy; every clause must stay
+ok and an edit must still be found."""
+from __future__ import annotations
+
+import pytest
+from variant_helpers import CLEAN, audit_via_file, check_variant, not_ok
+
+from keiyaku_lint.ingest import load
+from keiyaku_lint.ingest.text import rejoin_hard_wraps, wrap_width
+
+KINSOKU = "。、）」"  # may not start a line
+
+
+def wrap_chars(text: str, width: int, indent: str = "") -> str:
+    """Cut every line every `width` characters (a script's hard wrap)."""
+    out = []
+    for line in text.splitlines():
+        cut = [line[i:i + width] for i in range(0, len(line), width)] or [""]
+        out.extend([cut[0]] + [indent + c for c in cut[1:]])
+    return "\n".join(out) + "\n"
+
+
+def _cols(ch: str) -> int:
+    return 1 if ord(ch) < 0x2000 else 2
+
+
+def wrap_columns(text: str, width: int, indent: str = "") -> str:
+    """Greedy wrap at `width` display columns; a kinsoku character stays at the end of
+    the line it may not start (an editor's "save with line breaks")."""
+    out = []
+    for line in text.splitlines():
+        cur, used = "", 0
+        for ch in line:
+            if cur.strip() and used + _cols(ch) > width and ch not in KINSOKU:
+                out.append(cur)
+                cur, used = indent, 2 * len(indent)
+            cur, used = cur + ch, used + _cols(ch)
+        out.append(cur)
+    return "\n".join(out) + "\n"
+
+
+def _loaded(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "wrapped.txt"
+    path.write_text(text, encoding="utf-8")
+    return [ln.text for ln in load(path).lines]
+
+
+@pytest.mark.parametrize("width", [6, 7, 9, 12, 16])
+@pytest.mark.parametrize("indent", ["", "\u3000"])
+def test_char_wrap_rejoins_paragraphs(tmp_path, width, indent):
+    lines = _loaded(tmp_path, wrap_chars(CLEAN, width, indent))
+    # every clause line, 見出し and title is one line again
+    for want in ("（個人情報の取得の範囲と手段）", "機密保持及び個人情報保護に関する特記事項",
+                 "第２条　乙は、この契約による業務に関して甲から提供を受けた機密情報・個人情報を他に漏らしてはならない。"
+                 "この契約が終了し、又は解除された後においても同様とする。",
+                 "ア　認証機能を設定する等の情報システムへのアクセスを制御するために必要な措置"):
+        assert want in lines
+    result = audit_via_file(wrap_chars(CLEAN, width, indent), tmp_path / "w.txt")
+    assert not_ok(result) == {} and result.extras == []
+
+
+@pytest.mark.parametrize("width", [12, 16, 24, 40])
+@pytest.mark.parametrize("indent", ["", "\u3000"])
+def test_column_wrap_with_kinsoku_is_all_ok(tmp_path, width, indent):
+    result = audit_via_file(wrap_columns(CLEAN, width, indent), tmp_path / "w.txt")
+    assert not_ok(result) == {} and result.extras == []
+
+
+def test_edit_in_a_wrapped_text_is_still_found(tmp_path):
+    check_variant("tokki-6-2", "甲が同意した場合を除き、", "", "altered",
+                  layout=lambda t: wrap_chars(t, 9), via=tmp_path / "w.txt")
+
+
+def test_unwrapped_text_has_no_wrap_width():
+    assert wrap_width(CLEAN.splitlines()) is None
+    assert rejoin_hard_wraps(CLEAN.splitlines()) == CLEAN.splitlines()
+
+
+def test_short_lines_and_list_items_stay_apart():
+    lines = ["乙は、次に掲げる措", "置を講じなければな", "らない。", "(1)　台帳を整備す", "ること。",
+             "(2)　記録を残すこ", "と。", "", "令和　年　月", "甲　住所"] * 3
+    lines += ["乙は、甲の承諾を得", "た場合を除き、資料", "を複写してはならな", "い。"] * 3
+    joined = rejoin_hard_wraps(lines)
+    assert joined[:4] == ["乙は、次に掲げる措置を講じなければならない。", "(1)　台帳を整備すること。",
+                          "(2)　記録を残すこと。", ""]
+    assert "令和　年　月" in joined and "甲　住所" in joined  # short lines: not cut, not joined
+
+
+def test_cut_caption_is_rejoined_but_not_glued_to_the_sentence_before():
+    lines = ["乙は、業務を誠実に", "履行するものとする", "。", "（秘密の保持）"] * 4
+    lines += ["第２条　乙は、秘密", "を保持しなければな", "らない。この契約が", "（秘密の保持・契約", "終了後）",
+              "第３条　乙は、以下"]
+    joined = rejoin_hard_wraps(lines)
+    assert joined[:2] == ["乙は、業務を誠実に履行するものとする。", "（秘密の保持）"]
+    assert "（秘密の保持・契約終了後）" in joined  # 「らない。この契約が」 ends no sentence: still a 見出し
