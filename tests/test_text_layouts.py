@@ -96,3 +96,71 @@ def test_cut_caption_is_rejoined_but_not_glued_to_the_sentence_before():
     joined = rejoin_hard_wraps(lines)
     assert joined[:2] == ["乙は、業務を誠実に履行するものとする。", "（秘密の保持）"]
     assert "（秘密の保持・契約終了後）" in joined  # 「らない。この契約が」 ends no sentence: still a 見出し
+
+
+# ---- text copied from a PDF: running headers, footers and page numbers between pages
+
+def paginate(text: str, per_page: int, header: str, footer: str, form_feed: bool = True) -> str:
+    """Lay `text` out in pages of `per_page` lines as pdftotext prints them: a running
+    header on top, a footer ({n}: the page number) at the foot, blank lines around them,
+    a form feed between pages; page breaks fall inside paragraphs."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)]
+    out = []
+    for n, page in enumerate(pages, start=1):
+        out.append(("\f" if form_feed and n > 1 else "") + header.format(n=n))
+        out += ["", *page, "", "", footer.format(n=n)]
+    return "\n".join(out) + "\n"
+
+
+PDF_COPIES = {
+    "layout": lambda t: paginate(wrap_columns(t, 90), 40, "　　　　　　　　業務委託契約書", "　　　　　　　　- {n} -"),
+    "header with number": lambda t: paginate(wrap_columns(t, 80), 35, "業務委託契約書（案）　{n}頁",
+                                             "－{n}－"),
+    "no form feed": lambda t: paginate(wrap_columns(t, 70), 30, "機密保持特記事項", "{n}/9", form_feed=False),
+}
+
+
+@pytest.mark.parametrize("layout", PDF_COPIES)
+def test_pdf_copy_headers_and_page_numbers_dropped(tmp_path, layout):
+    text = PDF_COPIES[layout](CLEAN)
+    header = text.splitlines()[0].strip().split("　")[0]  # (without its page number)
+    lines = _loaded(tmp_path, text)
+    assert not any(header in ln for ln in lines[1:])  # (the first may be the title, kept or not)
+    result = audit_via_file(text, tmp_path / "p.txt")
+    assert not_ok(result) == {} and result.extras == []
+
+
+def test_repeated_article_line_at_page_tops_is_no_header():
+    """「第3条」 and 「第7条」 alone at two page tops share a key without digits; they are
+    articles, not a running header."""
+    from keiyaku_lint.ingest.text import drop_page_furniture
+    lines = ["第３条", "乙は、甲に報告する。", None, "第７条", "乙は、甲に返還する。", None, "第９条", "乙は。", None]
+    assert drop_page_furniture(lines) == [ln for ln in lines if ln is not None]
+
+
+@pytest.mark.parametrize("text,lone", [("－一－", False), ("- 十二 -", False), ("― 三 ―", False),
+                                       ("一", True), ("二十", True)])
+def test_kanji_page_numbers(text, lone):
+    from keiyaku_lint.ingest.clean import is_page_number
+    assert is_page_number(text)
+    assert is_page_number(text, lone_digits=False) is not lone  # a lone 一 may be an item label
+    assert not is_page_number("一　乙は、甲に報告する。") and not is_page_number("〇")
+
+
+class _KanjiFooter:
+    """A footer format giving the page number in kanji: 一, 二 … (or －一－)."""
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def format(self, n: int, total: int) -> str:
+        return self.pattern.format(n="〇一二三四五六七八九"[n])
+
+
+@pytest.mark.parametrize("footer", ["{n}", "－{n}－"])
+def test_pdf_kanji_page_numbers_dropped(tmp_path, footer):
+    from test_ingest_pdf import ART1, ART1_2, ART2, draw, wrap
+    second = wrap("第2条　" + ART2)
+    pages = [wrap("第1条　" + ART1) + wrap("２　" + ART1_2) + second[:1], second[1:]]
+    result = load(draw(tmp_path / "k.pdf", pages, title=None, footer=_KanjiFooter(footer)))
+    assert [ln.text for ln in result.lines] == ["第1条　" + ART1, "２　" + ART1_2, "第2条　" + ART2]

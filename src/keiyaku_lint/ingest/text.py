@@ -124,21 +124,80 @@ def strip_markdown_line(line: str) -> str | None:
 
 
 def text_to_lines(text: str, markdown: bool) -> list[Line]:
-    """Split decoded text into cleaned logical lines (blank and page-number lines dropped,
-    lines hard-wrapped at a fixed width joined)."""
+    """Split decoded text into cleaned logical lines (blank lines, page numbers and running
+    headers dropped, lines hard-wrapped at a fixed width joined)."""
     if markdown:
         text = strip_comments(text)
-    plain_lines: list[str] = []
-    for raw in text.splitlines():
-        plain = strip_markdown_line(raw) if markdown else raw
-        # Lone digits may be real content in a text file; only decorated numbers go.
-        if plain is not None and not is_page_number(plain, lone_digits=False):
-            plain_lines.append(plain)
+    plain_lines: list[str | None] = []  # None: a page ends (form feed or page number)
+    for page in text.split("\f"):
+        for raw in page.splitlines():
+            plain = strip_markdown_line(raw) if markdown else raw
+            # Lone digits may be real content in a text file; only decorated numbers go.
+            if plain is not None:
+                plain_lines.append(None if is_page_number(plain, lone_digits=False) else plain)
+        plain_lines.append(None)
     out: list[Line] = []
-    for plain in rejoin_hard_wraps(plain_lines):
+    for plain in rejoin_hard_wraps(drop_page_furniture(plain_lines)):
         clean = normalize_spacing(plain)
         if clean:
             out.append(Line(clean, None, len(out) + 1))
+    return out
+
+
+# ---- pages --------------------------------------------------------------------------
+# Text copied from a PDF (pdftotext, a viewer's "copy all") keeps each page's running
+# header and footer, which then split a paragraph running over the page break.
+_BAND = 2  # running header / footer candidates: this many lines at each end of a page
+
+
+def _furniture_key(text: str) -> str | None:
+    """A short line compared without digits and spaces (「業務委託契約書　3」); None for a
+    line that opens a unit: 「第3条」 at the top of two pages is no running header."""
+    t = normalize_spacing(text)
+    if not t or len(t) > 40 or starts_new_unit(t):
+        return None
+    return re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", t))
+
+
+def _pages(lines: list[str | None]) -> list[list[int]]:
+    """Indices of each page's non-blank lines."""
+    pages: list[list[int]] = [[]]
+    for k, line in enumerate(lines):
+        if line is None:
+            pages.append([]) if pages[-1] else None
+        elif line.strip():
+            pages[-1].append(k)
+    return [p for p in pages if p]
+
+
+def _running_lines(lines: list[str | None]) -> set[int]:
+    """Indices of lines at a page's top or bottom whose text recurs there on at least
+    half the pages (two at least)."""
+    pages = _pages(lines)
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for number, page in enumerate(pages):
+        for k in set(page[:_BAND] + page[-_BAND:]):
+            key = _furniture_key(lines[k])
+            if key:
+                seen.setdefault(key, []).append((number, k))
+    need = max(2, (len(pages) + 1) // 2)
+    return {k for found in seen.values() if len({n for n, _ in found}) >= need for _, k in found}
+
+
+def drop_page_furniture(lines: list[str | None]) -> list[str]:
+    """Drop page breaks, running headers and footers, and the blank lines around them, so
+    a paragraph cut by a page break reads on."""
+    running = _running_lines(lines) if lines.count(None) > 2 else set()
+    out: list[str] = []
+    at_break = False
+    for k, line in enumerate(lines):
+        if line is None or k in running:
+            while out and not out[-1].strip():
+                out.pop()
+            at_break = True
+        elif line.strip() or not at_break:
+            out.append(line)
+            at_break = False
     return out
 
 
