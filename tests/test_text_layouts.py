@@ -5,11 +5,14 @@ lines. The texts are built here from the clean reference copy; every clause must
 ok and an edit must still be found."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from variant_helpers import CLEAN, audit_via_file, check_variant, not_ok
 
 from keiyaku_lint.ingest import load
-from keiyaku_lint.ingest.text import rejoin_hard_wraps, wrap_width
+from keiyaku_lint.ingest.text import attach_bare_markers, rejoin_hard_wraps, wrap_width
+from keiyaku_lint.structure import parse_text
 
 KINSOKU = "。、）」"  # may not start a line
 
@@ -164,3 +167,62 @@ def test_pdf_kanji_page_numbers_dropped(tmp_path, footer):
     pages = [wrap("第1条　" + ART1) + wrap("２　" + ART1_2) + second[:1], second[1:]]
     result = load(draw(tmp_path / "k.pdf", pages, title=None, footer=_KanjiFooter(footer)))
     assert [ln.text for ln in result.lines] == ["第1条　" + ART1, "２　" + ART1_2, "第2条　" + ART2]
+
+
+# ---- markers: alone on their line, or with no space before the text
+
+MARKER_KINDS = {  # kind: the marker at a line start in the clean copy
+    "para": r"[２-９]", "item": r"\(\d\)", "kanjiitem": r"[一二三]", "subitem": r"[アイウ]",
+}
+
+
+def lone_markers(text: str, kind: str) -> str:
+    """「２　乙は…」 → 「２」 and 「乙は…」 on the next line."""
+    return re.sub(rf"(?m)^({MARKER_KINDS[kind]})　", r"\1\n", text)
+
+
+def tight_markers(text: str, kind: str) -> str:
+    """「２　乙は…」 → 「２乙は…」; kind "all": every marker, 第N条 included."""
+    kinds = "|".join(MARKER_KINDS.values()) + r"|第[０-９]+条" if kind == "all" else MARKER_KINDS[kind]
+    return re.sub(rf"(?m)^({kinds})　", r"\1", text)
+
+
+@pytest.mark.parametrize("kind", MARKER_KINDS)
+def test_lone_marker_labels_the_next_line(tmp_path, kind):
+    text = lone_markers(CLEAN, kind)
+    assert text != CLEAN
+    assert _loaded(tmp_path, text) == _loaded(tmp_path, CLEAN)
+    result = audit_via_file(text, tmp_path / "m.txt")
+    assert not_ok(result) == {} and result.extras == []
+
+
+@pytest.mark.parametrize("kind", [*MARKER_KINDS, "all"])
+def test_marker_without_space_is_all_ok(tmp_path, kind):
+    text = tight_markers(CLEAN, kind)
+    assert text != CLEAN
+    result = audit_via_file(text, tmp_path / "m.txt")
+    assert not_ok(result) == {} and result.extras == []
+
+
+def test_edit_under_lone_markers_is_still_found(tmp_path):
+    check_variant("tokki-6-2", "甲が同意した場合を除き、", "", "altered",
+                  layout=lambda t: lone_markers(t, "para"), via=tmp_path / "m.txt")
+
+
+def test_lone_number_inside_a_sentence_is_not_a_label():
+    """A page number left between two halves of a sentence labels nothing."""
+    lines = ["第１条　乙は、この契約による業務を", "２", "誠実に履行しなければならない。"]
+    assert attach_bare_markers(lines) == lines
+    assert attach_bare_markers(["乙は、履行する。", "２", "乙は、報告する。"]) == ["乙は、履行する。", "２　乙は、報告する。"]
+    assert attach_bare_markers(["（秘密の保持）", "ア", "認証"]) == ["（秘密の保持）", "ア　認証"]
+
+
+def test_tight_markers_only_where_a_list_expects_them():
+    tree = parse_text("第１条　甲は、次のいずれかに該当するときは、解除できる。\n一本業務を処理するとき。\n"
+                      "二前号のほか、違反したとき。\n２乙は、甲の指示に従う。\n３　乙は、次に掲げる措置を講ずる。\n"
+                      "ア認証機能の措置\nイ記録の措置\n４　乙は、甲との協議の上、\n二次被害の防止に努める。\n")
+    paras = tree.parts[0].articles[0].paragraphs
+    assert [(p.label, [i.label for i in p.items]) for p in paras] == [
+        ("", ["一", "二"]), ("２", []), ("３", ["ア", "イ"]), ("４", [])]
+    assert paras[3].text == "乙は、甲との協議の上、二次被害の防止に努める。"
+    assert parse_text("三井住友銀行に預ける。\n").parts[0].loose[0].label == ""

@@ -149,6 +149,13 @@ MARKERS = [
 ]
 
 
+# The same markers written without the space after them (「一本業務を」, 「ア認証機能」):
+# read as markers only where a list expects them (try_marker), since 「二次被害」 or 「三井」
+# at a line start are words. Not after a kana: 「アクセス」.
+TIGHT_MARKERS = [
+    ("kanji", re.compile(r"^([一二三四五六七八九十]{1,3})(?=[^\s\d０-９一二三四五六七八九十百千万〇号条項章節つ次者回倍分人年月日か箇ヶ、。・])")),
+    ("kana", re.compile(rf"^([{AIUEO}])(?=[\u4e00-\u9fff々])")),
+]
 _SENTENCE_MARK_RE = re.compile(r"[。、，]|に基づ|により|について")
 _DRAFT_MARK_RE = re.compile(r"[（(]案[）)]$")
 
@@ -176,9 +183,9 @@ def marker_value(family: str, raw: str) -> int | None:
     return to_int(raw)
 
 
-def match_marker(text: str) -> tuple[str, int, str, str] | None:
+def match_marker(text: str, markers=MARKERS) -> tuple[str, int, str, str] | None:
     """(family, value, label, rest) for a line that starts with an item/paragraph marker."""
-    for family, rx in MARKERS:
+    for family, rx in markers:
         m = rx.match(text)
         if m:
             value = marker_value(family, m.group(1))
@@ -511,17 +518,21 @@ class _Builder:
         return True
 
     def try_marker(self, text: str, line: Line) -> bool:
+        if self.article is None:
+            return False
         found = match_marker(text)
-        if found is None or self.article is None:
+        tight = found is None or (found[0] == "digit" and not re.match(r"^[0-9０-９]{1,2}(?:" + SP + r"|[．.])", text))
+        if found is None and not self.in_note:
+            found = match_marker(text, TIGHT_MARKERS)
+        if found is None:
             return False
         family, value, label, rest = found
         if self.in_note:
             # 注1 … ２ … : numbered notes continue the note block
             self.article.notes.append(text)
             return True
-        ended = self.current_text_ends_sentence()
-        if family == "digit" and not re.match(r"^[0-9０-９]{1,2}(?:" + SP + r"|[．.])", text) and not ended:
-            return False  # 「１年以上…」 wrapped to a line start
+        if tight and not self.tight_marker_expected(family, value):
+            return False  # 「１年以上…」 or 「二次被害」 wrapped to a line start
         depth = self.item_depth_for(family, value)
         para_ok = self.paragraph_plausible(family, value)
         if depth is not None and not (para_ok and depth == 0 and self.item_stack
@@ -540,6 +551,19 @@ class _Builder:
                 self.add_paragraph(label, rest, line)
             return True
         return False
+
+    def tight_marker_expected(self, family: str, value: int) -> bool:
+        """Whether a marker with no space after it (「２甲は」, 「一本業務」, 「ア認証」) is
+        one: where the text before has ended (a 号 often ends without 。, but not with 、)
+        and the number is the next one expected — a paragraph's, or the list's."""
+        block = self._current_block_text().rstrip()
+        if not (self.current_text_ends_sentence() or (self.item_stack and block[-1:] not in "、，,（(「『・")):
+            return False
+        if family == "digit":
+            return True  # paragraph_plausible / item_depth_for still check the number
+        if value == 1:
+            return self.lead_in()
+        return any(fam == family and val + 1 == value for fam, val, _ in self.item_stack)
 
     def item_depth_for(self, family: str, value: int) -> int | None:
         """Depth at which this marker continues or starts an item list; None if it does not."""

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from ..errors import DecodeError, EmptyFileError, UnknownTypeError
 from ..models import Line, SourceDoc
-from .clean import is_caption, is_page_number, normalize_spacing, starts_new_unit
+from .clean import (FW_SPACE, is_bare_marker, is_caption, is_page_number, leading_marker, normalize_spacing,
+                    starts_new_unit)
 
 # Control characters allowed in a text file (tab, LF, CR, FF, and DOS's Ctrl-Z at the end).
 _OK_CONTROLS = {0x09, 0x0A, 0x0C, 0x0D, 0x1A}
+SENTENCE_ENDS = "。）)」』"
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, str]:
@@ -136,12 +138,39 @@ def text_to_lines(text: str, markdown: bool) -> list[Line]:
             if plain is not None:
                 plain_lines.append(None if is_page_number(plain, lone_digits=False) else plain)
         plain_lines.append(None)
-    out: list[Line] = []
-    for plain in rejoin_hard_wraps(drop_page_furniture(plain_lines)):
-        clean = normalize_spacing(plain)
-        if clean:
-            out.append(Line(clean, None, len(out) + 1))
+    cleaned = (normalize_spacing(t) for t in rejoin_hard_wraps(drop_page_furniture(plain_lines)))
+    return [Line(t, None, k + 1) for k, t in enumerate(attach_bare_markers([t for t in cleaned if t]))]
+
+
+# A marker on a line of its own (「２」, 「（１）」, 「ア」) labels the text on the next line.
+# A lone number or kanji numeral may instead be a page number left in the text: it
+# labels what follows only where a sentence, a 見出し or a list item (which often ends
+# without 。) has ended before it.
+_NUMERAL_ONLY = re.compile(r"^[0-9０-９〇一二三四五六七八九十]+$")
+
+
+def attach_bare_markers(lines: list[str]) -> list[str]:
+    """Join each bare marker line with the line after it (clean lines)."""
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        if out and is_bare_marker(out[-1]) and not starts_new_unit(line) and _labels_next(out, k, lines):
+            out[-1] = normalize_spacing(out[-1] + FW_SPACE + line)
+        else:
+            out.append(line)
     return out
+
+
+def _labels_next(out: list[str], k: int, lines: list[str]) -> bool:
+    if not _NUMERAL_ONLY.match(out[-1]):
+        return True
+    before = out[-2] if len(out) > 1 else ""
+    return not before or before[-1] in SENTENCE_ENDS or is_caption(before) or _is_list_item(before)
+
+
+def _is_list_item(line: str) -> bool:
+    """A 号 (（１）, 一, ア, ①): not an article or a numbered paragraph."""
+    marker = leading_marker(line)
+    return bool(marker) and not marker.startswith(("第", "別")) and not marker[0].isdigit()
 
 
 # ---- pages --------------------------------------------------------------------------
