@@ -11,8 +11,8 @@ import pytest
 from variant_helpers import CLEAN, audit_via_file, check_variant, not_ok
 
 from keiyaku_lint.ingest import load
-from keiyaku_lint.ingest.text import attach_bare_markers, rejoin_hard_wraps, wrap_width
-from keiyaku_lint.structure import parse_text
+from keiyaku_lint.ingest.text import attach_bare_markers, rejoin_hard_wraps, renumber_lazy_lists, wrap_width
+from keiyaku_lint.structure import parse_lines, parse_text
 
 KINSOKU = "。、）」"  # may not start a line
 
@@ -226,3 +226,52 @@ def test_tight_markers_only_where_a_list_expects_them():
         ("", ["一", "二"]), ("２", []), ("３", ["ア", "イ"]), ("４", [])]
     assert paras[3].text == "乙は、甲との協議の上、二次被害の防止に努める。"
     assert parse_text("三井住友銀行に預ける。\n").parts[0].loose[0].label == ""
+
+
+# ---- items numbered 「1.」 / 「1)」 instead of 「(1)」
+
+def items_numbered(text: str, style: str) -> str:
+    """「(1)　秘密…」 → style.format(n=1) + 「秘密…」; "lazy": every item 「1. 」 (Markdown)."""
+    def label(m: re.Match) -> str:
+        return "1. " if style == "lazy" else style.format(n=m.group(1))
+    return re.sub(r"(?m)^\((\d)\)　", label, text)
+
+
+ITEM_STYLES = {"1．": ("{n}．", "txt"), "1.": ("{n}. ", "md"), "1)": ("{n}) ", "md"), "1）": ("{n}）", "txt"),
+               "lazy": ("lazy", "md")}
+
+
+@pytest.mark.parametrize("style", ITEM_STYLES)
+def test_items_numbered_like_paragraphs_stay_items(tmp_path, style):
+    fmt, ext = ITEM_STYLES[style]
+    text = items_numbered(CLEAN, fmt)
+    result = audit_via_file(text, tmp_path / f"i.{ext}")
+    assert not_ok(result) == {} and result.extras == []
+    tree = parse_lines(load(tmp_path / f"i.{ext}").lines)
+    art14 = [a for _, a in tree.articles() if a.heading == "対象外"][0]
+    assert [len(p.items) for p in art14.paragraphs] == [5, 0]
+    assert [i.label[0] for i in art14.paragraphs[0].items] == list("12345")
+
+
+def test_paragraph_after_a_dot_numbered_list_is_still_found(tmp_path):
+    check_variant("tokki-14-2", "２　個人情報の取扱いにおいては、甲及び乙は前項を適用しない。\n", "", "missing",
+                  layout=lambda t: items_numbered(t, "{n}．"), via=tmp_path / "i.txt")
+
+
+def test_lead_in_anywhere_in_the_paragraph_opens_a_digit_list():
+    tree = parse_text("第１条　甲は、次の各号に該当する情報を開示しない。ただし、法令に基づき開示を求められた場合その他甲が認める場合は、この限りでない。\n"
+                      "1．公知の情報\n2．独自に開発した情報\n２　乙は、前項を準用する。\n")
+    paras = tree.parts[0].articles[0].paragraphs
+    assert [(p.label, [i.label for i in p.items]) for p in paras] == [("", ["1．", "2．"]), ("２", [])]
+
+
+def test_markdown_lazy_ordered_lists_are_renumbered():
+    src = ["1. a", "1. b", "続き", "1. c", "   1. c-1", "   1. c-2", "1. d", "", "本文", "1. e", "# 見出し", "3. f", "1. g"]
+    assert renumber_lazy_lists(src) == ["1. a", "2. b", "続き", "3. c", "   1. c-1", "   2. c-2", "4. d", "",
+                                        "本文", "1. e", "# 見出し", "3. f", "4. g"]
+
+
+def test_wrapped_closing_parenthesis_is_no_item():
+    tree = parse_text("第３条　乙は、事前に甲と協議し、書面（別紙様式\n1） により甲の承認を得なければならない。\n")
+    para = tree.parts[0].articles[0].paragraphs[0]
+    assert para.items == [] and para.text.replace(" ", "").endswith("（別紙様式1）により甲の承認を得なければならない。")

@@ -144,7 +144,8 @@ MARKERS = [
     ("circled", re.compile(rf"^([{CIRCLED}]){SP}*")),
     ("kanji", re.compile(r"^([一二三四五六七八九十]{1,3})" + SP + "+")),
     ("kana", re.compile(rf"^([{AIUEO}{HALF_KANA}])" + SP + "+")),
-    ("digit", re.compile(r"^([0-9０-９]{1,2})(?:" + SP + "+|(?=[^0-9０-９年月日条項号か箇ヶ人回週%％．.、，,・:：〜~\\-－/／]))")),
+    ("half_paren", re.compile(r"^([0-9０-９]{1,2})[)）]" + SP + "*")),  # 1) 1）: items only
+    ("digit", re.compile(r"^([0-9０-９]{1,2})(?:" + SP + "+|(?=[^0-9０-９年月日条項号か箇ヶ人回週%％．.、，,・:：〜~\\-－/／)）]))")),
     ("digit", re.compile(r"^([0-9０-９]{1,2})[．.](?![0-9０-９])" + SP + "*")),  # ２．乙は (not 1.5)
 ]
 
@@ -577,14 +578,17 @@ class _Builder:
         if value != 1 or family == self.para_family:
             if not (value == 1 and family == self.para_family and self.lead_in()):
                 return None
-        if family == "digit" and not self.lead_in():
-            return None
+        if family in ("digit", "half_paren") and not self.lead_in(whole=True):
+            return None  # 「1）により」: a wrapped 「（別紙様式1）」, unless a list was announced
         if self.current_paragraph() is None and not self.lead_in():
             return None
         return len(self.item_stack)
 
-    def lead_in(self) -> bool:
-        return bool(LEAD_IN_RE.search(self._current_block_text()[-40:]))
+    def lead_in(self, whole: bool = False) -> bool:
+        """Whether the text before announces a list (次の各号…). Near its end as a rule;
+        anywhere in it when asked (「次の各号に該当する情報は…。ただし、…。」 then 「1．」)."""
+        text = self._current_block_text()
+        return bool(LEAD_IN_RE.search(text if whole else text[-40:]))
 
     def paragraph_plausible(self, family: str, value: int) -> bool:
         if family not in ("digit", "paren", "circled", "paren_digits"):

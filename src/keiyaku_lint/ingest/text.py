@@ -132,7 +132,7 @@ def text_to_lines(text: str, markdown: bool) -> list[Line]:
         text = strip_comments(text)
     plain_lines: list[str | None] = []  # None: a page ends (form feed or page number)
     for page in text.split("\f"):
-        for raw in page.splitlines():
+        for raw in renumber_lazy_lists(page.splitlines()) if markdown else page.splitlines():
             plain = strip_markdown_line(raw) if markdown else raw
             # Lone digits may be real content in a text file; only decorated numbers go.
             if plain is not None:
@@ -171,6 +171,40 @@ def _is_list_item(line: str) -> bool:
     """A 号 (（１）, 一, ア, ①): not an article or a numbered paragraph."""
     marker = leading_marker(line)
     return bool(marker) and not marker.startswith(("第", "別")) and not marker[0].isdigit()
+
+
+# ---- Markdown ordered lists --------------------------------------------------------
+# Markdown numbers an ordered list itself, so drafters write every item 「1.」 and see
+# 1, 2, 3. The structure stage reads numbers as printed: give them the rendered ones.
+_ORDERED_ITEM = re.compile(r"^( {0,9})([0-9]{1,9})([.)])(?=[ \t])")
+
+
+def renumber_lazy_lists(lines: list[str]) -> list[str]:
+    """An ordered item after the first of its list gets the number Markdown shows: the
+    one after the item before it (1. 1. 1. reads 1, 2, 3). A list runs on over lazy continuation lines and ends, as in
+    CommonMark, at a heading or at an unindented line after a blank one."""
+    last: dict[tuple[int, str], int] = {}  # (indent, delimiter) → the last number given
+    blank = False
+    out: list[str] = []
+    for line in lines:
+        m = _ORDERED_ITEM.match(line)
+        if m:
+            key, number = (len(m.group(1)), m.group(3)), int(m.group(2))
+            for deeper in [k for k in last if k[0] > key[0]]:
+                del last[deeper]  # an item of an outer list closes the lists inside it
+            if key in last and number != last[key] + 1:
+                number = last[key] + 1  # only the first number counts in Markdown
+                line = f"{m.group(1)}{number}{m.group(3)}{line[m.end():]}"
+            last[key] = number
+        elif not line.strip():
+            blank = True
+            out.append(line)
+            continue
+        elif (blank and not line[:1].isspace()) or _HEADING.match(line):
+            last.clear()
+        blank = False
+        out.append(line)
+    return out
 
 
 # ---- pages --------------------------------------------------------------------------
