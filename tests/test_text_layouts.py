@@ -275,3 +275,33 @@ def test_wrapped_closing_parenthesis_is_no_item():
     tree = parse_text("第３条　乙は、事前に甲と協議し、書面（別紙様式\n1） により甲の承認を得なければならない。\n")
     para = tree.parts[0].articles[0].paragraphs[0]
     assert para.items == [] and para.text.replace(" ", "").endswith("（別紙様式1）により甲の承認を得なければならない。")
+
+
+# ---- a 見出し or the 末文 broken over two lines
+
+def test_heading_over_two_lines(tmp_path):
+    text = CLEAN.replace("（業務責任者及び業務従事者の監督）", "（業務責任者及び業務従事者\nの監督）")
+    assert text != CLEAN
+    tree = parse_text(text)
+    art9 = [a for p, a in tree.articles() if p.kind == "annex" and a.number == 9][0]
+    art8 = [a for p, a in tree.articles() if p.kind == "annex" and a.number == 8][0]
+    assert art9.heading == "業務責任者及び業務従事者の監督"
+    assert art8.paragraphs[-1].text.endswith("維持しなければならない。")
+    result = audit_via_file(text, tmp_path / "h.txt")
+    assert not_ok(result) == {} and result.extras == []
+
+
+def test_wrapped_parenthesis_after_a_sentence_is_no_heading():
+    tree = parse_text("第１条　乙は、報告する。\n（以下「甲」という。\n）を含む。\n")
+    assert tree.parts[0].articles[0].paragraphs[0].text == "乙は、報告する。（以下「甲」という。）を含む。"
+
+
+def test_closing_sentence_wrapped_early(tmp_path):
+    text = CLEAN.replace("本契約の締結を証するため、", "本契約の締結を\n証するため、")
+    assert text != CLEAN
+    tree = parse_text(text)
+    body = tree.parts[0]
+    assert body.articles[-1].paragraphs[-1].text.endswith("協議を行うものとする。")
+    assert any(p.text.startswith("本契約の締結を証するため、本書２通") for p in body.loose)
+    result = audit_via_file(text, tmp_path / "c.txt")
+    assert not_ok(result) == {} and result.extras == []

@@ -216,6 +216,8 @@ class _Builder:
         self.in_note = False
         self.last_line: Line | None = None
         self.next_line: Line | None = None  # one line of lookahead (a 見出し precedes 第N条)
+        self.glue_line: Line | None = None  # a line that continues the last loose text
+        self.skip_line: Line | None = None  # the second line of a 見出し already read
         self.path = path
 
     # -- current containers
@@ -321,6 +323,9 @@ class _Builder:
         obviously broken; a numbered line keeps its number as a label (out of the text
         that is compared), and a list after a lead-in (次の各号…) becomes items."""
         loose, stack = self.part.loose, self.loose_items
+        if loose and line is self.glue_line:
+            loose[-1].text += text
+            return
         if loose and not self.ended_for_loose(stack[-1][2].text if stack else loose[-1].text):
             if stack:
                 stack[-1][2].text += text
@@ -367,7 +372,7 @@ class _Builder:
     # -- the decision for one line
     def feed(self, line: Line) -> None:
         text = norm_space(line.text)
-        if not text:
+        if not text or line is self.skip_line:
             return
         # Only a short line can be a part's label or title (try_part); NFKC of every line
         # of running text would be a third of the parse.
@@ -395,9 +400,11 @@ class _Builder:
         self.last_line = line
 
     def try_part(self, text: str, nfkc: str, line: Line) -> bool:
-        if CLOSING_RE.match(text) and self.article is not None and self.current_text_ends_sentence():
+        if self.article is not None and self.current_text_ends_sentence() and self._starts_closing(text):
             self.close_article()
             self.append_text(text, line)
+            if not CLOSING_RE.match(text):
+                self.glue_line = self.next_line  # the rest of the wrapped 末文
             return True
         bare = PART_RE.match(nfkc)
         if bare and not nfkc[bare.end():].strip():
@@ -428,8 +435,27 @@ class _Builder:
             return True
         return False
 
+    def _two_line_heading(self, text: str) -> re.Match | None:
+        """A 見出し broken over two lines: 「（業務責任者及び業務従事者」 + 「の監督）」, after a
+        sentence has ended. The second line is then skipped."""
+        if text[:1] not in "（(" or len(text) > 30 or self.next_line is None or not self.current_text_ends_sentence():
+            return None
+        rest = norm_space(self.next_line.text)
+        m = HEADING_RE.match(text + rest) if rest[-1:] in "）)" and len(rest) <= 30 else None
+        if m:
+            self.skip_line = self.next_line
+        return m
+
+    def _starts_closing(self, text: str) -> bool:
+        """The 末文 or the date line, also when wrapped early: 「本契約の締結を」 + 「証するため、…」."""
+        if CLOSING_RE.match(text):
+            return True
+        if len(text) >= 20 or self.next_line is None or text[-1:] in SENTENCE_END:
+            return False
+        return bool(CLOSING_RE.match(text + norm_space(self.next_line.text)))
+
     def try_heading(self, text: str, line: Line) -> bool:
-        m = HEADING_RE.match(text)
+        m = HEADING_RE.match(text) or self._two_line_heading(text)
         if not m:
             return False
         if not self.current_text_ends_sentence() and self.article is not None and not self._next_is_article():
