@@ -11,7 +11,12 @@ import pytest
 from variant_helpers import CLEAN, audit_via_file, check_variant, not_ok
 
 from keiyaku_lint.ingest import load
-from keiyaku_lint.ingest.text import attach_bare_markers, rejoin_hard_wraps, renumber_lazy_lists, wrap_width
+from keiyaku_lint.ingest.text import (
+    attach_bare_markers,
+    rejoin_hard_wraps,
+    renumber_lazy_lists,
+    wrap_width,
+)
 from keiyaku_lint.structure import parse_lines, parse_text
 
 KINSOKU = "。、）」"  # may not start a line
@@ -57,8 +62,8 @@ def test_char_wrap_rejoins_paragraphs(tmp_path, width, indent):
     lines = _loaded(tmp_path, wrap_chars(CLEAN, width, indent))
     # every clause line, 見出し and title is one line again
     for want in ("（個人情報の取得の範囲と手段）", "機密保持及び個人情報保護に関する特記事項",
-                 "第２条　乙は、この契約による業務に関して甲から提供を受けた機密情報・個人情報を他に漏らしてはならない。"
-                 "この契約が終了し、又は解除された後においても同様とする。",
+                 ("第２条　乙は、この契約による業務に関して甲から提供を受けた機密情報・個人情報を他に漏らしてはならない。"
+                  "この契約が終了し、又は解除された後においても同様とする。"),
                  "ア　認証機能を設定する等の情報システムへのアクセスを制御するために必要な措置"):
         assert want in lines
     result = audit_via_file(wrap_chars(CLEAN, width, indent), tmp_path / "w.txt")
@@ -248,7 +253,7 @@ def test_items_numbered_like_paragraphs_stay_items(tmp_path, style):
     result = audit_via_file(text, tmp_path / f"i.{ext}")
     assert not_ok(result) == {} and result.extras == []
     tree = parse_lines(load(tmp_path / f"i.{ext}").lines)
-    art14 = [a for _, a in tree.articles() if a.heading == "対象外"][0]
+    art14 = next(a for _, a in tree.articles() if a.heading == "対象外")
     assert [len(p.items) for p in art14.paragraphs] == [5, 0]
     assert [i.label[0] for i in art14.paragraphs[0].items] == list("12345")
 
@@ -283,8 +288,8 @@ def test_heading_over_two_lines(tmp_path):
     text = CLEAN.replace("（業務責任者及び業務従事者の監督）", "（業務責任者及び業務従事者\nの監督）")
     assert text != CLEAN
     tree = parse_text(text)
-    art9 = [a for p, a in tree.articles() if p.kind == "annex" and a.number == 9][0]
-    art8 = [a for p, a in tree.articles() if p.kind == "annex" and a.number == 8][0]
+    art9 = next(a for p, a in tree.articles() if p.kind == "annex" and a.number == 9)
+    art8 = next(a for p, a in tree.articles() if p.kind == "annex" and a.number == 8)
     assert art9.heading == "業務責任者及び業務従事者の監督"
     assert art8.paragraphs[-1].text.endswith("維持しなければならない。")
     result = audit_via_file(text, tmp_path / "h.txt")
@@ -305,3 +310,11 @@ def test_closing_sentence_wrapped_early(tmp_path):
     assert any(p.text.startswith("本契約の締結を証するため、本書２通") for p in body.loose)
     result = audit_via_file(text, tmp_path / "c.txt")
     assert not_ok(result) == {} and result.extras == []
+
+
+def test_markdown_of_rules_only_is_empty_not_a_crash(tmp_path):
+    from keiyaku_lint.errors import EmptyFileError
+    path = tmp_path / "r.md"
+    path.write_text("---\n***\n", encoding="utf-8")
+    with pytest.raises(EmptyFileError):
+        load(path)

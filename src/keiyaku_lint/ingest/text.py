@@ -12,8 +12,15 @@ from pathlib import Path
 
 from ..errors import DecodeError, EmptyFileError, UnknownTypeError
 from ..models import Line, SourceDoc
-from .clean import (FW_SPACE, is_bare_marker, is_caption, is_page_number, leading_marker, normalize_spacing,
-                    starts_new_unit)
+from .clean import (
+    FW_SPACE,
+    is_bare_marker,
+    is_caption,
+    is_page_number,
+    leading_marker,
+    normalize_spacing,
+    starts_new_unit,
+)
 
 # Control characters allowed in a text file (tab, LF, CR, FF, and DOS's Ctrl-Z at the end).
 _OK_CONTROLS = {0x09, 0x0A, 0x0C, 0x0D, 0x1A}
@@ -152,15 +159,16 @@ _NUMERAL_ONLY = re.compile(r"^[0-9０-９〇一二三四五六七八九十]+$")
 def attach_bare_markers(lines: list[str]) -> list[str]:
     """Join each bare marker line with the line after it (clean lines)."""
     out: list[str] = []
-    for k, line in enumerate(lines):
-        if out and is_bare_marker(out[-1]) and not starts_new_unit(line) and _labels_next(out, k, lines):
+    for line in lines:
+        if out and is_bare_marker(out[-1]) and not starts_new_unit(line) and _labels_next(out):
             out[-1] = normalize_spacing(out[-1] + FW_SPACE + line)
         else:
             out.append(line)
     return out
 
 
-def _labels_next(out: list[str], k: int, lines: list[str]) -> bool:
+def _labels_next(out: list[str]) -> bool:
+    """Whether the bare marker out[-1] labels the next line rather than being a page number."""
     if not _NUMERAL_ONLY.match(out[-1]):
         return True
     before = out[-2] if len(out) > 1 else ""
@@ -181,8 +189,9 @@ _ORDERED_ITEM = re.compile(r"^( {0,9})([0-9]{1,9})([.)])(?=[ \t])")
 
 def renumber_lazy_lists(lines: list[str]) -> list[str]:
     """An ordered item after the first of its list gets the number Markdown shows: the
-    one after the item before it (1. 1. 1. reads 1, 2, 3). A list runs on over lazy continuation lines and ends, as in
-    CommonMark, at a heading or at an unindented line after a blank one."""
+    one after the item before it (1. 1. 1. reads 1, 2, 3). A list runs on over lazy
+    continuation lines and ends, as in CommonMark, at a heading or at an unindented line
+    after a blank one."""
     last: dict[tuple[int, str], int] = {}  # (indent, delimiter) → the last number given
     blank = False
     out: list[str] = []
@@ -227,7 +236,8 @@ def _pages(lines: list[str | None]) -> list[list[int]]:
     pages: list[list[int]] = [[]]
     for k, line in enumerate(lines):
         if line is None:
-            pages.append([]) if pages[-1] else None
+            if pages[-1]:
+                pages.append([])
         elif line.strip():
             pages[-1].append(k)
     return [p for p in pages if p]
@@ -271,6 +281,7 @@ def drop_page_furniture(lines: list[str | None]) -> list[str]:
 # ends its paragraph. Only the text's own width tells the two apart: a fixed threshold
 # misses narrow wraps and joins short lines of a text that is not wrapped at all.
 _MIN_WRAPPED = 8  # lines at the wrap width needed before a text counts as wrapped
+_MIN_WIDTH = 5  # characters: no one wraps narrower (a list of short lines is no wrap)
 
 
 def _measures(line: str) -> tuple[int, int, int]:
@@ -294,18 +305,32 @@ def wrap_width(lines: list[str]) -> tuple[int, int] | None:
     """(measure index, width) if most long lines share one length and almost none is
     longer; None for a text that is not hard-wrapped."""
     rows = [_measures(ln) for ln in lines if ln.strip()]
+    if len(rows) < _MIN_WRAPPED:
+        return None
     best: tuple[int, int, int] | None = None  # (lines at the width, measure, width)
     for k in range(3):
         counts = Counter(row[k] for row in rows)
         # the mode among the longer lines: short ones (見出し, 氏名) are not cut at all
-        top = sorted(counts.elements())[-(len(rows) // 20) - 1]
+        top = _top_length(counts, len(rows))
         width = max((w for w in counts if 2 * w >= top), key=lambda w: (counts[w], w))
+        if width < _MIN_WIDTH * (1 + (k == 2)):
+            continue
         short, over = _slack(width, k == 2)
         at = sum(counts[w] for w in range(width - short, width + over + 1))
         longer = sum(n for w, n in counts.items() if w > width + over)
         if at >= max(_MIN_WRAPPED, len(rows) // 4) and longer * 20 <= len(rows) and (not best or at > best[0]):
             best = (at, k, width)
     return (best[1], best[2]) if best else None
+
+
+def _top_length(counts: Counter, n: int) -> int:
+    """The length of the longest lines but the longest 5 % (a stray long line)."""
+    seen = 0
+    for length in sorted(counts, reverse=True):
+        seen += counts[length]
+        if seen > n // 20:
+            return length
+    return 0
 
 
 def _is_full(line: str, wrap: tuple[int, int]) -> bool:
@@ -336,19 +361,20 @@ def rejoin_hard_wraps(lines: list[str]) -> list[str]:
     wrap = wrap_width(lines)
     if wrap is None:
         return lines
-    out: list[str] = []
+    out: list[list[str]] = []  # each output line as its pieces, joined once at the end
     open_line = False  # the last output line was cut at the wrap width
     for k, line in enumerate(lines):
         if not line.strip():
-            out.append(line)
+            out.append([line])
             open_line = False
             continue
-        if open_line and not _opens_unit(lines, k, wrap, out[-1]):
-            out[-1] = out[-1].rstrip() + line.strip()  # a continuation's indentation is layout
+        if open_line and not _opens_unit(lines, k, wrap, out[-1][-1]):
+            out[-1][-1] = out[-1][-1].rstrip()
+            out[-1].append(line.strip())  # a continuation's indentation is layout
         else:
-            out.append(line)
+            out.append([line])
         open_line = _is_full(line, wrap)
-    return out
+    return ["".join(pieces) for pieces in out]
 
 
 def load_text(path: str | Path, data: bytes) -> SourceDoc:
