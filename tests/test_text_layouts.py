@@ -318,3 +318,13 @@ def test_markdown_of_rules_only_is_empty_not_a_crash(tmp_path):
     path.write_text("---\n***\n", encoding="utf-8")
     with pytest.raises(EmptyFileError):
         load(path)
+
+
+def test_heading_glued_to_the_article_before_is_taken_off():
+    """A PDF line that joined its cut 見出し to the sentence before it."""
+    tree = parse_text("第３条　乙は、適法に取得しなければならない。（目的外利用の制限）\n第４条　乙は、目的外に利用しない。\n"
+                      "第５条　乙は、報告する。（以下同じ。）\n第６条　乙は、協議する。\n")
+    arts = tree.parts[0].articles
+    assert arts[0].paragraphs[0].text == "乙は、適法に取得しなければならない。"
+    assert arts[1].heading == "目的外利用の制限"
+    assert arts[2].paragraphs[0].text == "乙は、報告する。（以下同じ。）" and arts[3].heading is None

@@ -126,6 +126,7 @@ ARTICLE_CAPTIONED_RE = re.compile(r"^([0-9０-９]{1,2})" + SP + r"+(\S.*)$")
 CHAPTER_RE = re.compile(rf"^第{SP}*({NUM}){SP}*章{SP}*(.*)$")
 HEADING_RE = re.compile(r"^[（(]([^（）()。]{1,30})[）)]$")
 SIDE_HEADING_RE = re.compile(rf"^[（(]([^（）()。]{{1,30}})[）)]{SP}*(第.*)$")
+TRAILING_HEADING_RE = re.compile(r"。([（(]([^（）()。「」]{1,30})[）)])$")
 INLINE_HEADING_RE = re.compile(rf"^{SP}*[（(]([^（）()。]{{1,30}})[）)]")
 PART_RE = re.compile(r"^(別添|別記|別紙|別表|\(?（?別紙様式|（?\(?様式)\s*([0-9０-９一二三四五六七八九十]*)")
 # The 末文 and the date/signature block close the last article of a body.
@@ -265,12 +266,11 @@ class _Builder:
         if number == 1 and last is not None and last >= 2 and self.part.kind == "body":
             # numbering restarts without a 別添 line: an unlabelled annex
             self.start_part("annex", "", "", line)
-        self.close_article()
-        heading = self.pending_heading
         m = INLINE_HEADING_RE.match(rest)
+        heading = m.group(1).strip() if m else self.pending_heading or self._take_trailing_heading()
         if m:
-            heading = m.group(1).strip()
             rest = rest[m.end():]
+        self.close_article()
         self.pending_heading = None
         art = Article(number=number, sub=sub, label=label, heading=heading, chapter=self.chapter,
                       page=line.page, lineno=line.lineno)
@@ -279,6 +279,16 @@ class _Builder:
         rest = norm_space(rest)
         if rest:
             self.add_paragraph("", rest, line)
+
+    def _take_trailing_heading(self) -> str | None:
+        """A 見出し glued to the end of the article before (「…しなければならない。（目的外利用
+        及び提供の制限）」: a PDF line that joined its cut 見出し): taken off that text."""
+        block = self.item_stack[-1][2] if self.item_stack else self.current_paragraph()
+        m = TRAILING_HEADING_RE.search(block.text) if block is not None and block.text.endswith(("）", ")")) else None
+        if not m:
+            return None
+        block.text = block.text[:m.start(1)]
+        return m.group(2).strip()
 
     def add_paragraph(self, label: str, text: str, line: Line) -> None:
         assert self.article is not None
