@@ -1,7 +1,10 @@
-"""TXT / Markdown loader: decode, strip Markdown markup, drop page-number lines.
+"""TXT / Markdown loader: decode, strip Markdown markup (ordered lists get the numbers
+Markdown shows), drop page numbers and the running headers of text copied from a PDF,
+rejoin lines hard-wrapped at the text's own width, and join a marker alone on its line
+with its text.
 
-Hard-wrapped lines are left as they are: the structure stage rejoins them, because
-only it knows where a sentence may continue.
+Only lines cut at the wrap width are joined here: lines of an unwrapped text are left as
+they are, and the structure stage decides where a sentence continues inside an article.
 """
 from __future__ import annotations
 
