@@ -126,6 +126,7 @@ ARTICLE_CAPTIONED_RE = re.compile(r"^([0-9０-９]{1,2})" + SP + r"+(\S.*)$")
 CHAPTER_RE = re.compile(rf"^第{SP}*({NUM}){SP}*章{SP}*(.*)$")
 HEADING_RE = re.compile(r"^[（(]([^（）()。]{1,30})[）)]$")
 SIDE_HEADING_RE = re.compile(rf"^[（(]([^（）()。]{{1,30}})[）)]{SP}*(第.*)$")
+TRAILING_HEADING_RE = re.compile(r"。([（(]([^（）()。「」]{1,30})[）)])$")
 INLINE_HEADING_RE = re.compile(rf"^{SP}*[（(]([^（）()。]{{1,30}})[）)]")
 PART_RE = re.compile(r"^(別添|別記|別紙|別表|\(?（?別紙様式|（?\(?様式)\s*([0-9０-９一二三四五六七八九十]*)")
 # The 末文 and the date/signature block close the last article of a body.
@@ -144,11 +145,19 @@ MARKERS = [
     ("circled", re.compile(rf"^([{CIRCLED}]){SP}*")),
     ("kanji", re.compile(r"^([一二三四五六七八九十]{1,3})" + SP + "+")),
     ("kana", re.compile(rf"^([{AIUEO}{HALF_KANA}])" + SP + "+")),
-    ("digit", re.compile(r"^([0-9０-９]{1,2})(?:" + SP + "+|(?=[^0-9０-９年月日条項号か箇ヶ人回週%％．.、，,・:：〜~\\-－/／]))")),
+    ("half_paren", re.compile(r"^([0-9０-９]{1,2})[)）]" + SP + "*")),  # 1) 1）: items only
+    ("digit", re.compile(r"^([0-9０-９]{1,2})(?:" + SP + "+|(?=[^0-9０-９年月日条項号か箇ヶ人回週%％．.、，,・:：〜~\\-－/／)）]))")),
     ("digit", re.compile(r"^([0-9０-９]{1,2})[．.](?![0-9０-９])" + SP + "*")),  # ２．乙は (not 1.5)
 ]
 
 
+# The same markers written without the space after them (「一本業務を」, 「ア認証機能」):
+# read as markers only where a list expects them (try_marker), since 「二次被害」 or 「三井」
+# at a line start are words. Not after a kana: 「アクセス」.
+TIGHT_MARKERS = [
+    ("kanji", re.compile(r"^([一二三四五六七八九十]{1,3})(?=[^\s\d０-９一二三四五六七八九十百千万〇号条項章節つ次者回倍分人年月日か箇ヶ、。・])")),
+    ("kana", re.compile(rf"^([{AIUEO}])(?=[\u4e00-\u9fff々])")),
+]
 _SENTENCE_MARK_RE = re.compile(r"[。、，]|に基づ|により|について")
 _DRAFT_MARK_RE = re.compile(r"[（(]案[）)]$")
 
@@ -176,9 +185,9 @@ def marker_value(family: str, raw: str) -> int | None:
     return to_int(raw)
 
 
-def match_marker(text: str) -> tuple[str, int, str, str] | None:
+def match_marker(text: str, markers=MARKERS) -> tuple[str, int, str, str] | None:
     """(family, value, label, rest) for a line that starts with an item/paragraph marker."""
-    for family, rx in MARKERS:
+    for family, rx in markers:
         m = rx.match(text)
         if m:
             value = marker_value(family, m.group(1))
@@ -208,6 +217,8 @@ class _Builder:
         self.in_note = False
         self.last_line: Line | None = None
         self.next_line: Line | None = None  # one line of lookahead (a 見出し precedes 第N条)
+        self.glue_line: Line | None = None  # a line that continues the last loose text
+        self.skip_line: Line | None = None  # the second line of a 見出し already read
         self.path = path
 
     # -- current containers
@@ -255,12 +266,11 @@ class _Builder:
         if number == 1 and last is not None and last >= 2 and self.part.kind == "body":
             # numbering restarts without a 別添 line: an unlabelled annex
             self.start_part("annex", "", "", line)
-        self.close_article()
-        heading = self.pending_heading
         m = INLINE_HEADING_RE.match(rest)
+        heading = m.group(1).strip() if m else self.pending_heading or self._take_trailing_heading()
         if m:
-            heading = m.group(1).strip()
             rest = rest[m.end():]
+        self.close_article()
         self.pending_heading = None
         art = Article(number=number, sub=sub, label=label, heading=heading, chapter=self.chapter,
                       page=line.page, lineno=line.lineno)
@@ -269,6 +279,16 @@ class _Builder:
         rest = norm_space(rest)
         if rest:
             self.add_paragraph("", rest, line)
+
+    def _take_trailing_heading(self) -> str | None:
+        """A 見出し glued to the end of the article before (「…しなければならない。（目的外利用
+        及び提供の制限）」: a PDF line that joined its cut 見出し): taken off that text."""
+        block = self.item_stack[-1][2] if self.item_stack else self.current_paragraph()
+        m = TRAILING_HEADING_RE.search(block.text) if block is not None and block.text.endswith(("）", ")")) else None
+        if not m:
+            return None
+        block.text = block.text[:m.start(1)]
+        return m.group(2).strip()
 
     def add_paragraph(self, label: str, text: str, line: Line) -> None:
         assert self.article is not None
@@ -313,6 +333,9 @@ class _Builder:
         obviously broken; a numbered line keeps its number as a label (out of the text
         that is compared), and a list after a lead-in (次の各号…) becomes items."""
         loose, stack = self.part.loose, self.loose_items
+        if loose and line is self.glue_line:
+            loose[-1].text += text
+            return
         if loose and not self.ended_for_loose(stack[-1][2].text if stack else loose[-1].text):
             if stack:
                 stack[-1][2].text += text
@@ -359,7 +382,7 @@ class _Builder:
     # -- the decision for one line
     def feed(self, line: Line) -> None:
         text = norm_space(line.text)
-        if not text:
+        if not text or line is self.skip_line:
             return
         # Only a short line can be a part's label or title (try_part); NFKC of every line
         # of running text would be a third of the parse.
@@ -387,9 +410,11 @@ class _Builder:
         self.last_line = line
 
     def try_part(self, text: str, nfkc: str, line: Line) -> bool:
-        if CLOSING_RE.match(text) and self.article is not None and self.current_text_ends_sentence():
+        if self.article is not None and self.current_text_ends_sentence() and self._starts_closing(text):
             self.close_article()
             self.append_text(text, line)
+            if not CLOSING_RE.match(text):
+                self.glue_line = self.next_line  # the rest of the wrapped 末文
             return True
         bare = PART_RE.match(nfkc)
         if bare and not nfkc[bare.end():].strip():
@@ -420,8 +445,27 @@ class _Builder:
             return True
         return False
 
+    def _two_line_heading(self, text: str) -> re.Match | None:
+        """A 見出し broken over two lines: 「（業務責任者及び業務従事者」 + 「の監督）」, after a
+        sentence has ended. The second line is then skipped."""
+        if text[:1] not in "（(" or len(text) > 30 or self.next_line is None or not self.current_text_ends_sentence():
+            return None
+        rest = norm_space(self.next_line.text)
+        m = HEADING_RE.match(text + rest) if rest[-1:] in "）)" and len(rest) <= 30 else None
+        if m:
+            self.skip_line = self.next_line
+        return m
+
+    def _starts_closing(self, text: str) -> bool:
+        """The 末文 or the date line, also when wrapped early: 「本契約の締結を」 + 「証するため、…」."""
+        if CLOSING_RE.match(text):
+            return True
+        if len(text) >= 20 or self.next_line is None or text[-1:] in SENTENCE_END:
+            return False
+        return bool(CLOSING_RE.match(text + norm_space(self.next_line.text)))
+
     def try_heading(self, text: str, line: Line) -> bool:
-        m = HEADING_RE.match(text)
+        m = HEADING_RE.match(text) or self._two_line_heading(text)
         if not m:
             return False
         if not self.current_text_ends_sentence() and self.article is not None and not self._next_is_article():
@@ -511,17 +555,21 @@ class _Builder:
         return True
 
     def try_marker(self, text: str, line: Line) -> bool:
+        if self.article is None:
+            return False
         found = match_marker(text)
-        if found is None or self.article is None:
+        tight = found is None or (found[0] == "digit" and not re.match(r"^[0-9０-９]{1,2}(?:" + SP + r"|[．.])", text))
+        if found is None and not self.in_note:
+            found = match_marker(text, TIGHT_MARKERS)
+        if found is None:
             return False
         family, value, label, rest = found
         if self.in_note:
             # 注1 … ２ … : numbered notes continue the note block
             self.article.notes.append(text)
             return True
-        ended = self.current_text_ends_sentence()
-        if family == "digit" and not re.match(r"^[0-9０-９]{1,2}(?:" + SP + r"|[．.])", text) and not ended:
-            return False  # 「１年以上…」 wrapped to a line start
+        if tight and not self.tight_marker_expected(family, value):
+            return False  # 「１年以上…」 or 「二次被害」 wrapped to a line start
         depth = self.item_depth_for(family, value)
         para_ok = self.paragraph_plausible(family, value)
         if depth is not None and not (para_ok and depth == 0 and self.item_stack
@@ -541,6 +589,19 @@ class _Builder:
             return True
         return False
 
+    def tight_marker_expected(self, family: str, value: int) -> bool:
+        """Whether a marker with no space after it (「２甲は」, 「一本業務」, 「ア認証」) is
+        one: where the text before has ended (a 号 often ends without 。, but not with 、)
+        and the number is the next one expected — a paragraph's, or the list's."""
+        block = self._current_block_text().rstrip()
+        if not (self.current_text_ends_sentence() or (self.item_stack and block[-1:] not in "、，,（(「『・")):
+            return False
+        if family == "digit":
+            return True  # paragraph_plausible / item_depth_for still check the number
+        if value == 1:
+            return self.lead_in()
+        return any(fam == family and val + 1 == value for fam, val, _ in self.item_stack)
+
     def item_depth_for(self, family: str, value: int) -> int | None:
         """Depth at which this marker continues or starts an item list; None if it does not."""
         for depth in range(len(self.item_stack) - 1, -1, -1):
@@ -553,14 +614,17 @@ class _Builder:
         if value != 1 or family == self.para_family:
             if not (value == 1 and family == self.para_family and self.lead_in()):
                 return None
-        if family == "digit" and not self.lead_in():
-            return None
+        if family in ("digit", "half_paren") and not self.lead_in(whole=True):
+            return None  # 「1）により」: a wrapped 「（別紙様式1）」, unless a list was announced
         if self.current_paragraph() is None and not self.lead_in():
             return None
         return len(self.item_stack)
 
-    def lead_in(self) -> bool:
-        return bool(LEAD_IN_RE.search(self._current_block_text()[-40:]))
+    def lead_in(self, whole: bool = False) -> bool:
+        """Whether the text before announces a list (次の各号…). Near its end as a rule;
+        anywhere in it when asked (「次の各号に該当する情報は…。ただし、…。」 then 「1．」)."""
+        text = self._current_block_text()
+        return bool(LEAD_IN_RE.search(text if whole else text[-40:]))
 
     def paragraph_plausible(self, family: str, value: int) -> bool:
         if family not in ("digit", "paren", "circled", "paren_digits"):

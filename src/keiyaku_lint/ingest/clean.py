@@ -40,7 +40,7 @@ _CAPTION_RE = re.compile(r"^[（(][^（）()]{1,30}[）)]$")
 _DASH = "-−－―—–‐‑ー~〜～"
 _PAGE_RE = re.compile(
     rf"""^(?:
-        [{_DASH}]\s*[{_DIG}]+\s*[{_DASH}]              # －３－  - 3 -  ― 3 ―
+        [{_DASH}]\s*(?:[{_DIG}]+|[{_KAN}]+)\s*[{_DASH}]  # －３－  - 3 -  ― 3 ―  －一－
       | [{_DIG}]+\s*[/／]\s*[{_DIG}]+                  # 3/12, 3 / 12
       | (?:page|p\.?)\s*[{_DIG}]+(?:\s*(?:[/／]|of)\s*[{_DIG}]+)?  # Page 3, page 3 / 12
       | [{_DIG}]+\s*(?:ページ|頁)(?:\s*[/／]\s*[{_DIG}]+)?
@@ -48,7 +48,8 @@ _PAGE_RE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_LONE_DIGITS_RE = re.compile(rf"^[{_DIG}]{{1,4}}$")
+# A page number alone: 3, and in a document numbered in kanji 一 / 十二 (never 〇 alone).
+_LONE_DIGITS_RE = re.compile(rf"^(?:[{_DIG}]{{1,4}}|[一二三四五六七八九十][{_KAN}]{{0,3}})$")
 
 
 def leading_marker(text: str) -> str | None:
