@@ -90,7 +90,13 @@ def test_corpus_document_loads_with_articles_in_sequence(corpus, name):
     # body articles, then the annex's (dev-hand 05: one chapter-numbered run; 06: annex in 「１．」)
     assert 1 <= len(runs) <= 2 and sum(map(len, runs)) >= 15
     assert all(run == list(range(1, len(run) + 1)) for run in runs)
-    assert [ln.lineno for ln in result.lines] == list(range(1, len(result.lines) + 1))
+    numbers = [ln.lineno for ln in result.lines]
+    if result.kind in ("txt", "md"):  # the file line each starts on: rising, within the file
+        assert numbers == sorted(set(numbers)) and numbers[0] >= 1
+        file_lines = (SHARED / "corpus" / corpus / name).read_bytes().count(b"\n") + 1
+        assert numbers[-1] <= file_lines
+    else:
+        assert numbers == list(range(1, len(result.lines) + 1))
     assert all(ln.text and ln.text == ln.text.strip(" \u3000") for ln in result.lines)
 
 

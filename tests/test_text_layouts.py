@@ -328,3 +328,30 @@ def test_heading_glued_to_the_article_before_is_taken_off():
     assert arts[0].paragraphs[0].text == "乙は、適法に取得しなければならない。"
     assert arts[1].heading == "目的外利用の制限"
     assert arts[2].paragraphs[0].text == "乙は、報告する。（以下同じ。）" and arts[3].heading is None
+
+
+# ---- where a logical line is in the file
+
+
+def test_line_numbers_are_those_of_the_file(tmp_path):
+    """Blank lines, a dropped page number and a marker alone on its line: each logical line
+    keeps the file line it starts on."""
+    src = ["（秘密の保持）", "", "第２条　乙は、この契約による業務に関して甲から提供を受けた機密情報・個人情報を他に漏らしてはならない。",
+           "", "２", "乙は、前項の規定を遵守しなければならない。", "- 3 -", "", "（個人情報の取得）",
+           "第３条　乙は、取得しなければならない。"]
+    f = tmp_path / "blank-lines.txt"
+    f.write_text("\n".join(src) + "\n", encoding="utf-8")
+    got = [(line.lineno, line.text[:3]) for line in load(f).lines]
+    assert got == [(1, "（秘密"), (3, "第２条"), (5, "２\u3000乙"), (9, "（個人"), (10, "第３条")]
+
+
+def test_line_numbers_of_a_hard_wrapped_text_point_at_each_paragraph_start(tmp_path):
+    wrapped = wrap_chars(CLEAN, 12)
+    f = tmp_path / "wrapped.txt"
+    f.write_text(wrapped, encoding="utf-8")
+    file_lines = wrapped.splitlines()
+    lines = load(f).lines
+    assert len(lines) < len(file_lines) / 2  # the wraps were joined
+    for line in lines:
+        first = "".join(file_lines[line.lineno - 1].split())
+        assert "".join(line.text.split()).startswith(first), (line.lineno, line.text[:20], first)

@@ -14,7 +14,7 @@ class Line:
 
     text: str
     page: int | None = None  # 1-based page; None where the format has no pages (TXT, MD, DOCX)
-    lineno: int = 0  # 1-based position among the lines ingest produced
+    lineno: int = 0  # TXT/MD: the file line it starts on; PDF/DOCX: its 1-based position among the lines ingest produced
 
 
 @dataclass

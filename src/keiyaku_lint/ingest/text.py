@@ -141,15 +141,49 @@ def text_to_lines(text: str, markdown: bool) -> list[Line]:
     if markdown:
         text = strip_comments(text)
     plain_lines: list[str | None] = []  # None: a page ends (form feed or page number)
+    sources: list[tuple[int, str]] = []  # (file line, text) of every line kept
+    lineno = 0
     for page in text.split("\f"):
         for raw in renumber_lazy_lists(page.splitlines()) if markdown else page.splitlines():
+            lineno += 1
             plain = strip_markdown_line(raw) if markdown else raw
             # Lone digits may be real content in a text file; only decorated numbers go.
             if plain is not None:
                 plain_lines.append(None if is_page_number(plain, lone_digits=False) else plain)
+                sources.append((lineno, plain))
         plain_lines.append(None)
     cleaned = (normalize_spacing(t) for t in rejoin_hard_wraps(drop_page_furniture(plain_lines)))
-    return [Line(t, None, k + 1) for k, t in enumerate(attach_bare_markers([t for t in cleaned if t]))]
+    texts = attach_bare_markers([t for t in cleaned if t])
+    return [Line(t, None, n) for t, n in zip(texts, _file_line_numbers(texts, sources))]
+
+
+SEARCH_AHEAD = 64  # source lines a logical line may start after the last one placed (linear time)
+
+
+def _file_line_numbers(texts: list[str], sources: list[tuple[int, str]]) -> list[int]:
+    """The file line on which each logical line starts, for the reviewer's `line`. The steps
+    above join wrapped lines and markers to their text and drop furniture, but keep the
+    order: a logical line starts at the next source line that opens it, and uses up the
+    source lines it is made of (so a wrapped line's continuation is never taken for the
+    start of the next one)."""
+    keys = [(n, "".join(normalize_spacing(t).split())) for n, t in sources]
+    out, p = [], 0
+    for text in texts:
+        head = "".join(text.split())
+        q, stop = p, min(len(keys), p + SEARCH_AHEAD)
+        while q < stop and not (keys[q][1] and head.startswith(keys[q][1])):
+            q += 1
+        if q == stop:  # not found (should not happen): just after the last line placed
+            out.append(keys[p - 1][0] + 1 if p else 1)
+            continue
+        out.append(keys[q][0])
+        pos = len(keys[q][1])
+        q += 1
+        while q < len(keys) and pos < len(head) and head.startswith(keys[q][1], pos):
+            pos += len(keys[q][1])
+            q += 1
+        p = q
+    return out
 
 
 # A marker on a line of its own (「２」, 「（１）」, 「ア」) labels the text on the next line.
