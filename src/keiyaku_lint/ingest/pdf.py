@@ -18,6 +18,7 @@ right margin continues on the next one unless that line opens a new numbered uni
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -64,6 +65,8 @@ class PhysLine:
     bottom: float
     size: float
     page: int
+    column_right: float = 0.0  # right edge of the text column the line stands in (0: none)
+    gaps: tuple = ()  # blanks at least a gutter wide inside the line, as (x0, x1) pairs
 
 
 @dataclass
@@ -79,7 +82,17 @@ class PageText:
 
 def chars_to_lines(chars: list[Char], page: int) -> list[PhysLine]:
     """Group characters into lines (by vertical centre), left to right, with spaces
-    where the horizontal gap is wide (≥ 1 em becomes a full-width space)."""
+    where the horizontal gap is wide (≥ 1 em becomes a full-width space). A page set in
+    columns is read column by column (`_column_cuts`)."""
+    rows = _char_rows(chars)
+    lines = [line for row in rows if (line := _row_to_line(row, page))]
+    columns = _column_cuts(lines)
+    if columns:
+        return _column_lines(rows, columns, _X0, _X1, _TEXT, _char_rows, functools.partial(_row_to_line, page=page))
+    return lines
+
+
+def _char_rows(chars: list[Char]) -> list[list[Char]]:
     keyed = sorted([((c[_TOP] + c[_BOTTOM]) / 2, i) for i, c in enumerate(chars)])  # stable
     rows: list[list[Char]] = []
     row: list[Char] = []
@@ -94,7 +107,7 @@ def chars_to_lines(chars: list[Char], page: int) -> list[PhysLine]:
         row = [ch]
         rows.append(row)
         row_mid, row_size = mid, (size if size > 1.0 else 1.0)
-    return [line for row in rows if (line := _row_to_line(row, page))]
+    return rows
 
 
 def _median(values: list[float]) -> float:
@@ -117,6 +130,8 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
     wide, narrow = 0.8 * size, 0.25 * size
     parts: list[str] = []
     prev_x1: float | None = None
+    gaps: list[tuple[float, float]] = []
+    gutter = GUTTER_MIN_EM * size
     typed = ""  # a space character drawn in the PDF since the last visible character
     for ch in row:
         t = ch[_TEXT]
@@ -125,6 +140,8 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
             continue
         if prev_x1 is not None:
             gap = ch[_X0] - prev_x1
+            if gap >= gutter:
+                gaps.append((prev_x1, ch[_X0]))
             if gap >= wide or typed == FW_SPACE:
                 parts.append(FW_SPACE)
             elif gap >= narrow or typed:
@@ -132,7 +149,164 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
         parts.append(t)
         prev_x1, typed = ch[_X1], ""
     return PhysLine("".join(parts), visible[0][_X0], max(c[_X1] for c in visible),
-                    min(c[_TOP] for c in visible), max(c[_BOTTOM] for c in visible), size, page)
+                    min(c[_TOP] for c in visible), max(c[_BOTTOM] for c in visible), size, page,
+                    gaps=tuple(gaps))
+
+
+# ---- columns ------------------------------------------------------------------------------
+# A page set in two or three columns puts lines of different columns at the same height:
+# grouped by height alone they would be joined across the gutter. A gutter is an x range
+# free of ink in every row of the page but a few (a title, header or page number may cross
+# it) with text on both sides; the page is then read column by column. Conservative: every
+# column must hold many lines, and the text left of a gutter must be wrapped at its edge
+# (a table's or a form's gaps, indentation and hanging markers do not qualify).
+
+COLUMN_MIN_LINES = 5
+COLUMN_MIN_EM = 14  # a column of running text holds a dozen characters a line
+MAX_COLUMNS = 3
+GUTTER_MIN_EM = 1.5  # narrower than a gutter: the full-width space after a hanging marker
+
+
+def _column_cuts(lines: list[PhysLine]) -> tuple[list[float], float] | None:
+    """(x positions of the gutters, a gutter's least width) for a page set in columns;
+    None for any other page. Read from the lines alone: a gutter never fits inside a gap
+    of a line narrower than a gutter, so each line is taken as its pieces between gaps."""
+    if len(lines) < 2 * COLUMN_MIN_LINES or _plain(lines):
+        return None
+    em = lines[len(lines) // 2].size
+    segs = [_line_pieces(ln) if ln.gaps else ((ln.x0, ln.x1),) for ln in lines]
+    gutters = _free_ranges(segs, max(2, len(segs) // 10), GUTTER_MIN_EM * em)
+    if not 0 < len(gutters) < MAX_COLUMNS or not _columns_of_text(segs, gutters, em):
+        return None
+    return [(a + b) / 2 for a, b in gutters], GUTTER_MIN_EM * em
+
+
+def _plain(lines: list[PhysLine]) -> bool:
+    """A third of the lines run in one piece across the middle of the page, where any
+    gutter would be, or too few lines could stand right of a gutter: no column search
+    (the cheap exit of nearly every page)."""
+    left = min(ln.x0 for ln in lines)
+    width = max(ln.x1 for ln in lines) - left
+    start, end = left + 0.3 * width, left + 0.7 * width
+    need = len(lines) // 3 + 1
+    right_side = 0
+    for ln in lines:
+        if ln.gaps or ln.x0 >= left + COLUMN_MIN_EM * ln.size:
+            right_side += 1
+        elif ln.x0 <= start and ln.x1 >= end:
+            need -= 1
+            if not need:
+                return True
+    return right_side < COLUMN_MIN_LINES
+
+
+def _line_pieces(line: PhysLine) -> list[tuple[float, float]]:
+    pieces, x = [], line.x0
+    for a, b in line.gaps:
+        pieces.append((x, a))
+        x = b
+    pieces.append((x, line.x1))
+    return pieces
+
+
+def _free_ranges(segs: list[list], crossing: int, width: float) -> list[tuple[float, float]]:
+    """x ranges at least `width` wide where at most `crossing` rows have ink, between the
+    page's leftmost and rightmost ink (a sweep over the sorted piece starts and ends)."""
+    starts = sorted([a for s in segs for a, _ in s])
+    ends = sorted([b for s in segs for _, b in s])
+    found: list[tuple[float, float]] = []
+    count, start, i, n = 0, None, 0, len(starts)
+    for x in ends:
+        while i < n and starts[i] < x:  # pieces starting before this end
+            if count == crossing and start is not None:
+                if starts[i] - start >= width:
+                    found.append((start, starts[i]))
+                start = None
+            count += 1
+            i += 1
+        count -= 1
+        if count == crossing:
+            start = x
+    return found
+
+
+def _columns_of_text(segs, gutters, em: float) -> bool:
+    """Every column is wide, holds many rows, and its rows mostly end at its right edge
+    (running text wrapped at the column, not a table's short cells)."""
+    left = min(s[0][0] for s in segs)
+    right = max(s[-1][1] for s in segs)
+    bounds = [left] + [x for g in gutters for x in g] + [right]
+    columns = list(zip(bounds[::2], bounds[1::2]))
+    if any(b - a < COLUMN_MIN_EM * em for a, b in columns):
+        return False  # the cells of a table, not columns of running text
+    ends: list[list[float]] = [[] for _ in columns]
+    for s in segs:
+        for c, (a, b) in enumerate(columns):
+            inside = [x1 for x0, x1 in s if x0 < b and x1 > a]
+            if inside:
+                ends[c].append(max(inside))
+    need = max(COLUMN_MIN_LINES, 0.15 * max(len(e) for e in ends))  # the last column may be short
+    return all(len(e) >= need and _wrapped(e, em) for e in ends)
+
+
+def _wrapped(ends: list[float], em: float) -> bool:
+    """Two in five rows end within 2 em of the column's edge (its 90th-percentile end: a
+    running header beyond it does not move it)."""
+    ends = sorted(ends)
+    edge = ends[int(0.9 * (len(ends) - 1))]
+    return sum(1 for x in ends if x >= edge - 2 * em) * 5 >= len(ends) * 2
+
+
+def _column_lines(rows: list[list], found, ix0: int, ix1: int, itext: int, regroup, build) -> list[PhysLine]:
+    """Lines of a page in columns: each column's items grouped into rows on their own. A
+    piece of a row that crosses every gutter (a title, a page number) stays whole, and such
+    pieces separate bands of the page, each band read column by column."""
+    cuts, gap = found
+    spanning: list[PhysLine] = []
+    parts: list[list] = [[] for _ in range(len(cuts) + 1)]
+    for row in rows:
+        across = []
+        for piece in _pieces(row, ix0, ix1, itext, gap):
+            x0, x1 = piece[0][ix0], max(item[ix1] for item in piece)
+            crossed = sum(1 for cut in cuts if x0 < cut < x1)
+            if crossed == len(cuts):
+                across.extend(piece)
+            elif crossed:  # wider than its column: it stays in the column of its centre
+                parts[bisect.bisect(cuts, (x0 + x1) / 2)].extend(piece)
+            else:
+                for item in piece:
+                    parts[bisect.bisect(cuts, (item[ix0] + item[ix1]) / 2)].append(item)
+        if across and (line := build(across)):
+            spanning.append(line)
+    spanning.sort(key=lambda ln: ln.top)
+    tops = [ln.top for ln in spanning]
+    keyed = [((i + 1, -1, ln.top), ln) for i, ln in enumerate(spanning)]
+    for c, items in enumerate(parts):
+        lines = [line for row in regroup(items) if (line := build(row))]
+        edge = max((ln.x1 for ln in lines), default=0.0)
+        for ln in lines:
+            ln.column_right = edge
+            keyed.append(((bisect.bisect(tops, ln.top), c, ln.top), ln))
+    keyed.sort(key=itemgetter(0))
+    return [ln for _, ln in keyed]
+
+
+def _pieces(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list]:
+    """A row (sorted by x0) cut at wide gaps, and where an item starts left of the previous
+    one's end: lines of two columns that overlap (a title wider than its column) are not
+    one piece. Blank items go with the piece they follow."""
+    pieces: list[list] = []
+    end = None
+    for item in row:
+        if not item[itext].strip():
+            if pieces:
+                pieces[-1].append(item)
+            continue
+        if end is None or item[ix0] - end >= gap or item[ix0] < end - 0.5:
+            pieces.append([])
+        pieces[-1].append(item)
+        end = item[ix1]
+    return pieces
 
 
 # ---- page furniture: running headers / footers / page numbers --------------------------
@@ -147,10 +321,10 @@ def drop_furniture(pages: list[PageText]) -> list[PageText]:
     """Remove page numbers and short lines repeated at the same place on most pages."""
     repeated = _repeated_lines(pages)
     for page in pages:
-        n = len(page.lines)
+        band = _band(page.lines)
         kept = []
         for i, line in enumerate(page.lines):
-            in_band = i < FURNITURE_BAND or i >= n - FURNITURE_BAND
+            in_band = i in band
             if is_page_number(line.text, lone_digits=in_band):
                 continue
             if in_band and id(line) in repeated:
@@ -160,13 +334,23 @@ def drop_furniture(pages: list[PageText]) -> list[PageText]:
     return pages
 
 
+def _band(lines: list[PhysLine]) -> range | set[int]:
+    """Indexes of the lines at the top and bottom of a page: the first and last few — or,
+    on a page read column by column, the highest and lowest few."""
+    n = len(lines)
+    if not any(ln.column_right for ln in lines):
+        return range(0, n) if n <= 2 * FURNITURE_BAND else set(range(FURNITURE_BAND)) | set(range(n - FURNITURE_BAND, n))
+    order = sorted(range(n), key=lambda i: lines[i].top)
+    return set(order[:FURNITURE_BAND] + order[-FURNITURE_BAND:])
+
+
 def _repeated_lines(pages: list[PageText]) -> set[int]:
     """ids of band lines whose text recurs at the same height on ≥ half the pages (≥ 2)."""
     seen: dict[str, list[PhysLine]] = defaultdict(list)
     for page in pages:
-        n = len(page.lines)
+        band = _band(page.lines)
         for i, line in enumerate(page.lines):
-            if (i < FURNITURE_BAND or i >= n - FURNITURE_BAND) and len(line.text) <= 80:
+            if i in band and len(line.text) <= 80:
                 seen[_furniture_key(line.text)].append(line)
     need = max(2, (len(pages) + 1) // 2)
     found: set[int] = set()
@@ -197,6 +381,18 @@ def _right_margin(lines: list[PhysLine], fallback: float | None) -> float | None
     return ends[int(0.9 * (len(ends) - 1))]
 
 
+def _page_margins(lines: list[PhysLine], doc_margin: float | None) -> dict[float, float | None]:
+    """The right margin of the page's text, and of each of its columns (keyed by the
+    column's right edge): a column's lines wrap at the column's edge."""
+    margins: dict[float, float | None] = {0.0: None}
+    columns: dict[float, list[PhysLine]] = defaultdict(list)
+    for line in lines:
+        columns[line.column_right].append(line)
+    for edge, group in columns.items():
+        margins[edge] = _right_margin(group, doc_margin if edge == 0.0 else edge)
+    return margins
+
+
 def _joiner(left: str, right: str) -> str:
     """Rejoining a wrapped line: no space in Japanese, one between Latin words."""
     return " " if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum() else ""
@@ -217,8 +413,9 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
     out: list[tuple[str, int]] = []
     open_line = False  # the last logical line may still continue
     for page in pages:
-        margin = _right_margin(page.lines, doc_margin)
+        margins = _page_margins(page.lines, doc_margin)
         for k, line in enumerate(page.lines):
+            margin = margins[line.column_right]
             text = normalize_spacing(line.text)
             if not text:
                 continue
@@ -487,8 +684,24 @@ def _pdfium_page(page, number: int, sizes: dict[float, float] | None = None) -> 
 _RUN_OR_SPECIAL = re.compile(r"[^\s\x00\ufffd]+|\r\n|[\s\x00\ufffd]")
 
 
+class _Overlap(Exception):
+    """Runs of one row overlap: the page must be read by characters."""
+
+
 def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
     """`chars_to_lines` on runs (see `_pdfium_page`); None when runs of a row overlap."""
+    rows = _run_rows(runs)
+    try:
+        lines = [_run_row_to_line(row, page) for row in rows]
+        columns = _column_cuts(lines)
+        if columns:
+            return _column_lines(rows, columns, 3, 4, 7, _run_rows, functools.partial(_run_row_to_line, page=page))
+        return lines
+    except _Overlap:
+        return None
+
+
+def _run_rows(runs: list[list]) -> list[list[list]]:
     runs.sort(key=itemgetter(0, 1))
     rows: list[list[list]] = []
     row: list[list] = []
@@ -501,37 +714,41 @@ def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
         row = [run]
         rows.append(row)
         row_mid, row_size = mid, (size if size > 1.0 else 1.0)
-    out: list[PhysLine] = []
-    for row in rows:
-        if len(row) == 1:
-            _, _, size, x0, x1, top, bottom, t = row[0][:8]
-            out.append(PhysLine(t, x0, x1, top, bottom, size or 10.0, page))
-            continue
-        row.sort(key=_BY_RUN_X0)
-        size = _weighted_median(row) or 10.0
-        wide, narrow = 0.8 * size, 0.25 * size
-        prev = row[0]
-        parts = [prev[7]]
-        x1, top, bottom = prev[4], prev[5], prev[6]
-        for run in row[1:]:
-            if run[3] <= prev[10]:
-                return None  # overlaps the previous run: its characters would interleave
-            gap = run[3] - prev[4]
-            lead, trail = run[8], prev[9]
-            if gap >= wide or lead == FW_SPACE or trail == FW_SPACE:
-                parts.append(FW_SPACE)
-            elif gap >= narrow or lead or trail:
-                parts.append(" ")
-            parts.append(run[7])
-            if run[4] > x1:
-                x1 = run[4]
-            if run[5] < top:
-                top = run[5]
-            if run[6] > bottom:
-                bottom = run[6]
-            prev = run
-        out.append(PhysLine("".join(parts), row[0][3], x1, top, bottom, size, page))
-    return out
+    return rows
+
+
+def _run_row_to_line(row: list[list], page: int) -> PhysLine:
+    if len(row) == 1:
+        _, _, size, x0, x1, top, bottom, t = row[0][:8]
+        return PhysLine(t, x0, x1, top, bottom, size or 10.0, page)
+    row.sort(key=_BY_RUN_X0)
+    size = _weighted_median(row) or 10.0
+    wide, narrow = 0.8 * size, 0.25 * size
+    prev = row[0]
+    parts = [prev[7]]
+    x1, top, bottom = prev[4], prev[5], prev[6]
+    gaps: list[tuple[float, float]] = []
+    gutter = GUTTER_MIN_EM * size
+    for run in row[1:]:
+        if run[3] <= prev[10]:
+            raise _Overlap  # overlaps the previous run: its characters would interleave
+        gap = run[3] - prev[4]
+        if gap >= gutter:
+            gaps.append((prev[4], run[3]))
+        lead, trail = run[8], prev[9]
+        if gap >= wide or lead == FW_SPACE or trail == FW_SPACE:
+            parts.append(FW_SPACE)
+        elif gap >= narrow or lead or trail:
+            parts.append(" ")
+        parts.append(run[7])
+        if run[4] > x1:
+            x1 = run[4]
+        if run[5] < top:
+            top = run[5]
+        if run[6] > bottom:
+            bottom = run[6]
+        prev = run
+    return PhysLine("".join(parts), row[0][3], x1, top, bottom, size, page, gaps=tuple(gaps))
 
 
 _BY_RUN_X0 = itemgetter(3)
