@@ -67,6 +67,7 @@ class PhysLine:
     page: int
     column_right: float = 0.0  # right edge of the text column the line stands in (0: none)
     gaps: tuple = ()  # blanks at least a gutter wide inside the line, as (x0, x1) pairs
+    label: bool = False  # in a column of 見出し / 第N条 labels left of the text (`_label_lines`)
 
 
 @dataclass
@@ -89,7 +90,7 @@ def chars_to_lines(chars: list[Char], page: int) -> list[PhysLine]:
     columns = _column_cuts(lines)
     if columns:
         return _column_lines(rows, columns, _X0, _X1, _TEXT, _char_rows, functools.partial(_row_to_line, page=page))
-    return lines
+    return _label_lines(rows, lines, (_X0, _X1, _TEXT), functools.partial(_row_to_line, page=page)) or lines
 
 
 def _char_rows(chars: list[Char]) -> list[list[Char]]:
@@ -291,7 +292,7 @@ def _column_lines(rows: list[list], found, ix0: int, ix1: int, itext: int, regro
     return [ln for _, ln in keyed]
 
 
-def _pieces(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list]:
+def _pieces(row: list, ix0: int, ix1: int, itext: int, gap: float, overlaps: bool = True) -> list[list]:
     """A row (sorted by x0) cut at wide gaps, and where an item starts left of the previous
     one's end: lines of two columns that overlap (a title wider than its column) are not
     one piece. Blank items go with the piece they follow."""
@@ -302,11 +303,98 @@ def _pieces(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list]
             if pieces:
                 pieces[-1].append(item)
             continue
-        if end is None or item[ix0] - end >= gap or item[ix0] < end - 0.5:
+        if end is None or item[ix0] - end >= gap or overlaps and item[ix0] < end - 0.5:
             pieces.append([])
         pieces[-1].append(item)
         end = item[ix1]
     return pieces
+
+
+# ---- labels in a column of their own ------------------------------------------------------
+# 見出し printed in the left margin, or the left cell of a table holding 見出し and 第N条
+# beside the clause text: a narrow range free of ink on every row separates a few short
+# labels from the wrapped text. Each row is cut there; the labels become lines of their
+# own, marked, which rebuild_paragraphs puts before the text they stand beside.
+
+LABEL_GAP_EM = 0.6  # a margin caption can end less than one character before the text
+_LABEL_RE = re.compile(r"^(?:[（(].*|.*[）)]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９]+)?)$")
+
+
+def _label_lines(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int], build) -> list[PhysLine] | None:
+    """The page's lines with the label column cut off each row, or None (no such column)."""
+    found = _label_cut(rows, lines, idx)
+    if found is None:
+        return None
+    cut, gap = found
+    ix0, ix1, itext = idx
+    out: list[PhysLine] = []
+    for row in rows:
+        left = [item for item in row if item[ix0] + item[ix1] < 2 * cut]
+        rest = [item for item in row if item[ix0] + item[ix1] >= 2 * cut]
+        if left and max(item[ix1] for item in left) > cut - gap:
+            left, rest = [], row  # a row across the cut (a title) stays whole
+        # labels side by side (第N条 | 見出し in two cells) are lines of their own
+        for piece in _pieces(sorted(left, key=itemgetter(ix0)), ix0, ix1, itext, GUTTER_MIN_EM * gap / LABEL_GAP_EM, False):
+            if line := build(piece):
+                line.label = True
+                out.append(line)
+        if rest and (line := build(rest)):
+            out.append(line)
+    return out if _labels_look_right([ln for ln in out if ln.label]) else None
+
+
+def _label_cut(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int]) -> tuple[float, float] | None:
+    """(x where the text column starts, the least gap before it) if a few rows hold labels
+    left of that column, clear of it, and the column's rows are wrapped text."""
+    n = len(lines)
+    if n < 2 * COLUMN_MIN_LINES:
+        return None
+    left = min(ln.x0 for ln in lines)
+    em = lines[n // 2].size
+    starts = [ln.x0 for ln in lines if ln.x0 >= left + 2 * em]
+    if len(starts) * 3 < 2 * n:  # the text itself starts at (or an indent off) the left edge: cheap exit
+        return None
+    cut, gap = _median(starts), LABEL_GAP_EM * em
+    ix0, ix1, itext = idx
+    labelled = crossing = 0
+    text_ends = []
+    for s in (_ink_segments(row, ix0, ix1, itext, 0.5 * em) for row in rows):
+        if s and s[-1][1] > cut:
+            text_ends.append(s[-1][1])
+        if s and s[0][0] < cut - gap:
+            if any(x0 < cut and x1 > cut - gap for x0, x1 in s):
+                crossing += 1
+            else:
+                labelled += 1
+    if crossing > max(2, n // 10) or len(text_ends) < COLUMN_MIN_LINES or not 0 < 2 * labelled <= len(text_ends):
+        return None
+    return (cut, gap) if _wrapped(text_ends, em) else None
+
+
+def _ink_segments(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list[float]]:
+    """The row's visible items as [x0, x1] pieces, left to right."""
+    segs: list[list[float]] = []
+    for item in sorted(row, key=itemgetter(ix0)):
+        if not item[itext].strip():
+            continue
+        if segs and item[ix0] - segs[-1][1] < gap:
+            if item[ix1] > segs[-1][1]:
+                segs[-1][1] = item[ix1]
+        else:
+            segs.append([item[ix0], item[ix1]])
+    return segs
+
+
+def _labels_look_right(labels: list[PhysLine]) -> bool:
+    """Every label is (a piece of) a 見出し or a bare 第N条 — not a paragraph or item
+    number hanging left of its text, which stays on its line."""
+    open_caption = False
+    for line in labels:
+        text = normalize_spacing(line.text)
+        if not (_LABEL_RE.match(text) or open_caption):
+            return False
+        open_caption = text.startswith(("（", "(")) and not text.endswith(("）", ")"))
+    return bool(labels)
 
 
 # ---- page furniture: running headers / footers / page numbers --------------------------
@@ -414,10 +502,16 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
     open_line = False  # the last logical line may still continue
     for page in pages:
         margins = _page_margins(page.lines, doc_margin)
+        blocks: list[_LabelBlock] = []
         for k, line in enumerate(page.lines):
             margin = margins[line.column_right]
             text = normalize_spacing(line.text)
             if not text:
+                continue
+            if line.label:
+                if not (blocks and blocks[-1].take(line, text)):
+                    blocks.append(_LabelBlock(len(out), line, text))
+                    open_line = False  # the text level with a label starts a unit
                 continue
             if open_line and out and _side_caption(line, text, page.lines[k + 1:k + 2]):
                 # a 見出し in the left cell of a table (or the margin), printed level with
@@ -442,7 +536,58 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
             else:
                 out.append((text, line.page))
             open_line = _reaches_margin(line, text, margin)
+        for block in reversed(blocks):
+            open_line = block.put(out) and open_line
     return [Line(text, page, i + 1) for i, (text, page) in enumerate(out)]
+
+
+_ARTICLE_LABEL_RE = re.compile(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９]+)?$")
+
+
+class _LabelBlock:
+    """The labels of adjacent rows of a label column (`_label_lines`): 見出し (a wrapped
+    one rejoined) go before the text level with the first label, a bare 第N条 in front of
+    that text."""
+
+    def __init__(self, at: int, line: PhysLine, text: str):
+        self.at, self.page, self.bottom = at, line.page, line.bottom
+        self.captions: list[str] = []
+        self.markers: list[str] = []
+        self._add(text)
+
+    def take(self, line: PhysLine, text: str) -> bool:
+        """Add a label of the next row, unless it starts the labels of the next clause."""
+        if line.page != self.page or line.top - self.bottom >= 1.5 * line.size:
+            return False
+        if not self._open() and (self.markers if _ARTICLE_LABEL_RE.match(text) else self.captions):
+            return False
+        self.bottom = line.bottom
+        self._add(text)
+        return True
+
+    def _open(self) -> bool:
+        """The last 見出し is still open: it wraps onto the next row."""
+        last = self.captions[-1] if self.captions else ""
+        return last.startswith(("（", "(")) and not last.endswith(("）", ")"))
+
+    def _add(self, text: str) -> None:
+        if self._open():
+            self.captions[-1] += text
+        elif _ARTICLE_LABEL_RE.match(text):
+            self.markers.append(text)
+        else:
+            self.captions.append(text)
+
+    def put(self, out: list[tuple[str, int]]) -> bool:
+        """Insert into `out`; False when nothing follows (the last line is now a label)."""
+        markers = self.markers
+        if markers and self.at < len(out):
+            text, page = out[self.at]
+            out[self.at] = (FW_SPACE.join(markers + [text]), page)
+            markers = []
+        follows = self.at < len(out)
+        out[self.at:self.at] = [(t, self.page) for t in self.captions + markers]
+        return follows
 
 
 _SIDE_CAPTION_RE = re.compile(r"^([（(][^（）()。「」]{1,30}[）)])[ \u3000]+(\S.*)$")
@@ -696,7 +841,7 @@ def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
         columns = _column_cuts(lines)
         if columns:
             return _column_lines(rows, columns, 3, 4, 7, _run_rows, functools.partial(_run_row_to_line, page=page))
-        return lines
+        return _label_lines(rows, lines, (3, 4, 7), functools.partial(_run_row_to_line, page=page)) or lines
     except _Overlap:
         return None
 

@@ -1,0 +1,124 @@
+"""見出し and 第N条 printed in a column of their own left of the clause text (the left
+margin, or the left cells of a table): each row is cut where the text column starts, and
+the labels are put before the text they stand beside (ingest/pdf.py, `_label_lines`).
+
+Documents drawn with reportlab from the clean reference copy, and synthetic pages.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from reportlab.pdfgen import canvas
+from test_pdf_columns import FONT, _clean_lines, _wrap, page_of
+from variant_helpers import CLEAN, REF, not_ok
+
+from keiyaku_lint.audit import audit_file
+from keiyaku_lint.ingest import load
+from keiyaku_lint.ingest import pdf as pdf_mod
+from keiyaku_lint.ingest.pdf import PageText, chars_to_lines, rebuild_paragraphs
+
+CAPTION = re.compile(r"^（[^）]+）$")
+ARTICLE = re.compile(r"^(第[0-9０-９]+条)　(.*)$")
+
+
+def draw_labelled(path, split_article: bool, size: float = 10.0, label_chars: int = 6):
+    """Clause text in a column from x=150; each article's 見出し wrapped at `label_chars`
+    in the left margin level with its first line — and with `split_article` its 第N条
+    in a cell of its own further left, as a table with a merged label cell draws it."""
+    text_x, per_line, pitch = 150.0, 38, size * 1.5
+    c = canvas.Canvas(str(path))
+    y = 800.0
+    caption = None
+
+    def row():
+        nonlocal y
+        if y < 60:
+            c.showPage()
+            c.setFont(FONT, size)
+            y = 800.0
+        y -= pitch
+        return y
+
+    for line in CLEAN.splitlines():
+        if not line.strip():
+            continue
+        if CAPTION.match(line):
+            caption = line
+            continue
+        m = ARTICLE.match(line)
+        if m and caption:
+            labels_y = row()
+            c.setFont(FONT, size * 0.8)
+            cap_x = 60.0 if split_article else 12.0
+            caption_rows = _wrap(caption, label_chars)
+            for k, piece in enumerate(caption_rows):
+                c.drawString(cap_x, labels_y - k * pitch, piece)
+            c.setFont(FONT, size)
+            if split_article:
+                c.drawString(12.0, labels_y, m.group(1))
+                rows = _wrap(m.group(2), per_line)
+            else:
+                rows = _wrap(line, per_line)
+            c.drawString(text_x, labels_y, rows[0])
+            for piece in rows[1:]:
+                c.drawString(text_x, row(), piece)
+            for _ in range(len(caption_rows) - len(rows)):
+                row()  # the label is taller than the clause: the next one starts below it
+            caption = None
+            continue
+        c.setFont(FONT, size)
+        for piece in _wrap(line, per_line):
+            c.drawString(text_x, row(), piece)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("split_article", [False, True], ids=["caption-in-margin", "article-cell-and-caption-cell"])
+def test_labels_in_their_own_column_give_the_clean_lines_and_audit_all_ok(tmp_path, split_article):
+    path = draw_labelled(tmp_path / "labels.pdf", split_article)
+    assert [line.text for line in load(path).lines] == _clean_lines()
+    result = audit_file(str(path), REF)
+    assert result.error is None and not_ok(result) == {}
+
+
+def test_labels_same_lines_with_every_engine(tmp_path):
+    path = str(draw_labelled(tmp_path / "labels.pdf", True))
+
+    def read(pages):
+        return [(ln.text, ln.page) for ln in rebuild_paragraphs(pdf_mod.drop_furniture(pages))]
+
+    runs = read(pdf_mod._pdfium_pages(path))
+    assert runs == read(pdf_mod._pdfium_pages(path, per_char=True))
+    assert runs == read(pdf_mod._plumber_pages(path))
+
+
+BODY = ["あいうえおかきくけこさしすせそたちつてと"] * 3 + ["なにぬねの。"]
+
+
+def _page(rows):
+    page = PageText(1)
+    page.lines = chars_to_lines(rows, 1)
+    return page
+
+
+def test_a_wrapped_margin_caption_goes_before_its_article():
+    rows = page_of([[(12, "（秘密の"), (150, "第１条　" + BODY[0])], [(12, "保持）"), (150, BODY[1])]]
+                   + [[(150, t)] for t in BODY[2:] + BODY * 2])
+    lines = [ln.text for ln in rebuild_paragraphs([_page(rows)])]
+    assert lines[:2] == ["（秘密の保持）", "第１条　" + "".join(BODY)]
+
+
+def test_an_article_cell_is_put_in_front_of_its_text():
+    rows = page_of([[(12, "第２条"), (60, "（複写の禁止）"), (150, BODY[0])]] + [[(150, t)] for t in BODY[1:] + BODY * 2])
+    lines = [ln.text for ln in rebuild_paragraphs([_page(rows)])]
+    assert lines[:2] == ["（複写の禁止）", "第２条\u3000" + "".join(BODY)]
+
+
+def test_hanging_paragraph_numbers_are_not_labels():
+    """「２」 left of its indented text on every paragraph: no label column, one line each."""
+    rows = []
+    for n in "２３４":
+        rows += [[(12, n), (150, BODY[0])]] + [[(150, t)] for t in BODY[1:]]
+    lines = [ln.text for ln in rebuild_paragraphs([_page(page_of(rows))])]
+    assert lines == [f"{n}\u3000" + "".join(BODY) for n in "２３４"]
