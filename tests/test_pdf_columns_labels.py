@@ -122,3 +122,29 @@ def test_hanging_paragraph_numbers_are_not_labels():
         rows += [[(12, n), (150, BODY[0])]] + [[(150, t)] for t in BODY[1:]]
     lines = [ln.text for ln in rebuild_paragraphs([_page(page_of(rows))])]
     assert lines == [f"{n}\u3000" + "".join(BODY) for n in "２３４"]
+
+
+def _lines_at(rows: list[tuple[float, str]]) -> list[str]:
+    """One piece per row at x (10 pt characters), rebuilt into logical lines."""
+    return [ln.text for ln in rebuild_paragraphs([_page(page_of([[piece] for piece in rows]))])]
+
+
+NARROW = "あいうえおかきくけこさしすせ"  # 14 characters: the column's full line
+
+
+def test_a_caption_wrapped_in_a_narrow_column_is_one_line_and_starts_a_unit():
+    """Text hard-wrapped at 14 characters: the paragraph's last line is full and ends with
+    「。」, and the next 見出し takes two lines, its first not reaching the right edge."""
+    rows = [(50, NARROW)] * 6 + [(50, "あいうえおかきくけこさしす。"), (50, "（個人情報の取得の範囲"),
+                                 (50, "と手段）"), (50, "第３条　" + NARROW[:10])] + [(50, NARROW)] * 4 + [(50, "おわり。")]
+    lines = _lines_at(rows)
+    assert lines[1:3] == ["（個人情報の取得の範囲と手段）", "第３条　" + NARROW[:10] + NARROW * 4 + "おわり。"]
+
+
+def test_a_parenthesis_wrapped_inside_a_sentence_is_not_a_caption():
+    """「（以下「乙…」という。）」 split over two lines after a full line ending with 「。」
+    stays in its sentence: a 見出し holds no 「」 or 。."""
+    opening = "（以下「乙乙乙乙乙乙乙乙乙乙"  # full: it continues
+    rows = [(50, NARROW)] * 6 + [(50, "あいうえおかきくけこさしす。"), (50, opening), (50, "」という。）は、おわり。")]
+    rows += [(50, NARROW)] * 3
+    assert _lines_at(rows)[0] == NARROW * 6 + "あいうえおかきくけこさしす。" + opening + "」という。）は、おわり。"

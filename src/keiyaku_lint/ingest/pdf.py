@@ -518,7 +518,8 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
                 # the second line of its article: it belongs before the article
                 out.insert(len(out) - 1, (text, line.page))
                 continue
-            joins = open_line and out and not starts_new_unit(text)
+            wrapped = _wrapped_caption(text, page.lines[k + 1:k + 2])
+            joins = open_line and out and not starts_new_unit(text) and not (wrapped and out[-1][0].endswith("。"))
             side = _SIDE_CAPTION_RE.match(text) if joins else None
             if side and not starts_new_unit(side.group(2)):
                 # the same on one baseline with the article's next line: 「（秘密の保持）　報・個人…」
@@ -535,7 +536,8 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
                 out[-1] = (joined, out[-1][1])
             else:
                 out.append((text, line.page))
-            open_line = _reaches_margin(line, text, margin)
+            # a 見出し wrapped by its column's width, not at the margin, continues too
+            open_line = _reaches_margin(line, text, margin) or wrapped and not joins
         for block in reversed(blocks):
             open_line = block.put(out) and open_line
     return [Line(text, page, i + 1) for i, (text, page) in enumerate(out)]
@@ -591,6 +593,17 @@ class _LabelBlock:
 
 
 _SIDE_CAPTION_RE = re.compile(r"^([（(][^（）()。「」]{1,30}[）)])[ \u3000]+(\S.*)$")
+
+
+_WRAPPED_CAPTION_RE = re.compile(r"^[（(][^（）()。「」]{1,30}[）)]$")
+
+
+def _wrapped_caption(text: str, following: list[PhysLine]) -> bool:
+    """「（個人情報の取得の範囲と」 then 「手段）」: a 見出し wrapped in a narrow column,
+    which starts a unit even though its first line does not close it."""
+    if not following or not text.startswith(("（", "(")) or text.endswith(("）", ")")):
+        return False
+    return bool(_WRAPPED_CAPTION_RE.match(text + normalize_spacing(following[0].text)))
 
 
 def _side_caption(line: PhysLine, text: str, following: list[PhysLine]) -> bool:
