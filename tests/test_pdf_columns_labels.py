@@ -148,3 +148,33 @@ def test_a_parenthesis_wrapped_inside_a_sentence_is_not_a_caption():
     rows = [(50, NARROW)] * 6 + [(50, "あいうえおかきくけこさしす。"), (50, opening), (50, "」という。）は、おわり。")]
     rows += [(50, NARROW)] * 3
     assert _lines_at(rows)[0] == NARROW * 6 + "あいうえおかきくけこさしす。" + opening + "」という。）は、おわり。"
+
+
+def test_a_label_table_under_single_column_text_on_the_same_page():
+    """The annex table starts mid-page: the rows above run across the label column and
+    stay as they are; the rows below are cut."""
+    full = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれ"  # 40 characters
+    rows = [[(12, full)]] * 6 + [[(12, "おわり。")]]
+    rows += [[(12, "（秘密の保持）"), (150, BODY[0])]] + [[(150, t)] for t in BODY[1:]]
+    rows += [[(12, "（複写の禁止）"), (150, BODY[0])], [(12, "第２条"), (150, BODY[1])]] + [[(150, t)] for t in BODY[2:]]
+    lines = [ln.text for ln in rebuild_paragraphs([_page(page_of(rows))])]
+    assert lines == [full * 6 + "おわり。", "（秘密の保持）", "".join(BODY), "（複写の禁止）", "第２条\u3000" + "".join(BODY)]
+
+
+def test_the_tail_of_a_caption_above_the_labelled_part_is_not_a_label():
+    """「段）」 under its head 「（…手」, which runs across the text column's edge: not a
+    label (the labelled part of the page starts with the text beside 「第３条」)."""
+    rows = [[(12, "（個人情報の取得の範囲と目的と手")], [(12, "段）")]] + [[(12, "第３条"), (150, BODY[0])]]
+    rows += [[(150, t)] for t in BODY[1:] + BODY * 2]
+    page = _page(page_of(rows))
+    assert [ln.text for ln in page.lines if ln.label] == ["第３条"]
+    assert "第３条\u3000" + "".join(BODY) in [ln.text for ln in rebuild_paragraphs([page])]
+
+
+def test_hanging_item_numbers_in_parentheses_are_not_labels():
+    """「(4)」 left of its indented text looks like a 見出し in parentheses: it is not one."""
+    rows = []
+    for n in "1234":
+        rows += [[(12, f"({n})"), (150, BODY[0])]] + [[(150, t)] for t in BODY[1:]]
+    page = _page(page_of(rows))
+    assert not any(ln.label for ln in page.lines)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from ..errors import CorruptPdfError, EncryptedPdfError, GarbledPdfError, IngestError, NoTextLayerError
 from ..models import Line, SourceDoc
-from .clean import FW_SPACE, is_caption, is_page_number, normalize_spacing, starts_new_unit
+from .clean import FW_SPACE, is_bare_marker, is_caption, is_page_number, normalize_spacing, starts_new_unit
 from .pdfstreams import check_flate_streams
 
 _CID = re.compile(r"^\(cid:\d+\)$")
@@ -317,7 +317,7 @@ def _pieces(row: list, ix0: int, ix1: int, itext: int, gap: float, overlaps: boo
 # own, marked, which rebuild_paragraphs puts before the text they stand beside.
 
 LABEL_GAP_EM = 0.6  # a margin caption can end less than one character before the text
-_LABEL_RE = re.compile(r"^(?:[（(].*|.*[）)]|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９]+)?)$")
+_LABEL_RE = re.compile(r"^(?:[（(][^（）()]*[）)]?|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９]+)?)$")
 
 
 def _label_lines(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int], build) -> list[PhysLine] | None:
@@ -325,14 +325,15 @@ def _label_lines(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, i
     found = _label_cut(rows, lines, idx)
     if found is None:
         return None
-    cut, gap = found
+    cut, gap, first = found
     ix0, ix1, itext = idx
-    out: list[PhysLine] = []
-    for row in rows:
+    out = [line for row in rows[:first] if (line := build(row))]
+    text: list[PhysLine] = []
+    for row in rows[first:]:
         left = [item for item in row if item[ix0] + item[ix1] < 2 * cut]
         rest = [item for item in row if item[ix0] + item[ix1] >= 2 * cut]
         if left and max(item[ix1] for item in left) > cut - gap:
-            left, rest = [], row  # a row across the cut (a title) stays whole
+            left, rest = [], row  # a row across the cut (a page number) stays whole
         # labels side by side (第N条 | 見出し in two cells) are lines of their own
         for piece in _pieces(sorted(left, key=itemgetter(ix0)), ix0, ix1, itext, GUTTER_MIN_EM * gap / LABEL_GAP_EM, False):
             if line := build(piece):
@@ -340,35 +341,43 @@ def _label_lines(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, i
                 out.append(line)
         if rest and (line := build(rest)):
             out.append(line)
+            text.append(line)
+    edge = max(ln.x1 for ln in text)
+    for line in text:  # the text wraps at its column's edge, not at the page's
+        line.column_right = edge
     return out if _labels_look_right([ln for ln in out if ln.label]) else None
 
 
-def _label_cut(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int]) -> tuple[float, float] | None:
-    """(x where the text column starts, the least gap before it) if a few rows hold labels
-    left of that column, clear of it, and the column's rows are wrapped text."""
+def _label_cut(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int]) -> tuple[float, float, int] | None:
+    """(x where the text column starts, the least gap before it, the first row of the
+    part of the page set that way) if, from the page's foot up to the first row that
+    crosses that x (single-column text above a table), a few rows hold labels left of
+    the column, clear of it, and the column's rows are wrapped text."""
     n = len(lines)
     if n < 2 * COLUMN_MIN_LINES:
         return None
     left = min(ln.x0 for ln in lines)
     em = lines[n // 2].size
     starts = [ln.x0 for ln in lines if ln.x0 >= left + 2 * em]
-    if len(starts) * 3 < 2 * n:  # the text itself starts at (or an indent off) the left edge: cheap exit
+    if len(starts) * 3 < n:  # the text starts at (or an indent off) the left edge: cheap exit
         return None
     cut, gap = _median(starts), LABEL_GAP_EM * em
     ix0, ix1, itext = idx
-    labelled = crossing = 0
-    text_ends = []
-    for s in (_ink_segments(row, ix0, ix1, itext, 0.5 * em) for row in rows):
+    labelled, text_ends, first = 0, [], len(rows)
+    for s in (_ink_segments(row, ix0, ix1, itext, 0.5 * em) for row in reversed(rows)):
+        crossing = s and s[0][0] < cut - gap and any(x0 < cut and x1 > cut - gap for x0, x1 in s)
+        if crossing and s[-1][1] - s[0][0] > 4 * em:  # not a page number: the part ends here
+            break
+        first -= 1
         if s and s[-1][1] > cut:
             text_ends.append(s[-1][1])
-        if s and s[0][0] < cut - gap:
-            if any(x0 < cut and x1 > cut - gap for x0, x1 in s):
-                crossing += 1
-            else:
-                labelled += 1
-    if crossing > max(2, n // 10) or len(text_ends) < COLUMN_MIN_LINES or not 0 < 2 * labelled <= len(text_ends):
+        labelled += bool(s and not crossing and s[0][0] < cut - gap)
+    if len(text_ends) < COLUMN_MIN_LINES or not 0 < 2 * labelled <= len(text_ends) or not _wrapped(text_ends, em):
         return None
-    return (cut, gap) if _wrapped(text_ends, em) else None
+    # the part starts with text in the column: a short last line of the text above is no label
+    while not any(item[ix0] >= cut - gap and item[itext].strip() for item in rows[first]):
+        first += 1
+    return cut, gap, first
 
 
 def _ink_segments(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list[float]]:
@@ -386,14 +395,16 @@ def _ink_segments(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list
 
 
 def _labels_look_right(labels: list[PhysLine]) -> bool:
-    """Every label is (a piece of) a 見出し or a bare 第N条 — not a paragraph or item
-    number hanging left of its text, which stays on its line."""
+    """Every label is a 見出し (its second piece right after its first, if it wraps) or a
+    bare 第N条 — not a paragraph or item number hanging left of its text, which stays
+    on its line, nor the tail of a 見出し whose head is not a label."""
     open_caption = False
     for line in labels:
         text = normalize_spacing(line.text)
-        if not (_LABEL_RE.match(text) or open_caption):
-            return False
-        open_caption = text.startswith(("（", "(")) and not text.endswith(("）", ")"))
+        if not (_LABEL_RE.match(text) or open_caption) or is_bare_marker(text) and not _ARTICLE_LABEL_RE.match(text):
+            return False  # 「(4)」 is an item number, not a 見出し
+        if not _ARTICLE_LABEL_RE.match(text):  # a 第N条 cell may stand between two pieces
+            open_caption = (open_caption or text.startswith(("（", "("))) and not text.endswith(("）", ")"))
     return bool(labels)
 
 
