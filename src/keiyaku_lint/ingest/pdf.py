@@ -12,6 +12,10 @@ Engines: "pdfium", "pdfplumber", and "auto" (the default of `ingest.load`): pdfi
 first, pdfplumber when pdfium fails on the file — if both fail, pdfplumber's error is
 the one reported, so the error contract does not depend on the fast engine.
 
+A page set in two or three columns is read column by column, and 見出し / 第N条 printed
+in a column of their own left of the text (the margin, a table's label cells) are put
+before the clause they stand beside (see the sections "columns" and "labels").
+
 About half the lines of a contract PDF end mid-sentence. A line that reaches the
 right margin continues on the next one unless that line opens a new numbered unit
 (第N条, ２, (1), 一, （見出し）…) — also across a page break.
@@ -159,11 +163,11 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
 # grouped by height alone they would be joined across the gutter. A gutter is an x range
 # free of ink in every row of the page but a few (a title, header or page number may cross
 # it) with text on both sides; the page is then read column by column. Conservative: every
-# column must hold many lines, and the text left of a gutter must be wrapped at its edge
+# column must be 14 em wide or more, hold many lines, and be wrapped at its right edge
 # (a table's or a form's gaps, indentation and hanging markers do not qualify).
 
 COLUMN_MIN_LINES = 5
-COLUMN_MIN_EM = 14  # a column of running text holds a dozen characters a line
+COLUMN_MIN_EM = 14  # a column of running text holds at least 14 characters a line
 MAX_COLUMNS = 3
 GUTTER_MIN_EM = 1.5  # narrower than a gutter: the full-width space after a hanging marker
 
@@ -342,7 +346,7 @@ def _label_lines(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, i
         if rest and (line := build(rest)):
             out.append(line)
             text.append(line)
-    edge = max(ln.x1 for ln in text)
+    edge = max((ln.x1 for ln in text), default=0.0)
     for line in text:  # the text wraps at its column's edge, not at the page's
         line.column_right = edge
     return out if _labels_look_right([ln for ln in out if ln.label]) else None
@@ -375,9 +379,9 @@ def _label_cut(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int
     if len(text_ends) < COLUMN_MIN_LINES or not 0 < 2 * labelled <= len(text_ends) or not _wrapped(text_ends, em):
         return None
     # the part starts with text in the column: a short last line of the text above is no label
-    while not any(item[ix0] >= cut - gap and item[itext].strip() for item in rows[first]):
+    while first < len(rows) and not any(item[ix0] >= cut - gap and item[itext].strip() for item in rows[first]):
         first += 1
-    return cut, gap, first
+    return (cut, gap, first) if first < len(rows) else None
 
 
 def _ink_segments(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list[float]]:
