@@ -174,3 +174,13 @@ def test_runs_find_the_same_columns_as_characters():
         runs.append([y + SIZE / 2, k, SIZE, x, x1, y, y + SIZE, text, "", "", x1 - SIZE])
     got = [ln.text for ln in pdf_mod._runs_to_lines(runs, 1)]
     assert got == LEFT_COL + RIGHT_COL
+
+
+def test_a_checklist_table_with_a_short_answer_column_is_not_split():
+    """Wrapped text on the left and 「適・否」 in a wide right cell of each item (a
+    checklist): the answers end at one edge, but they are not running text."""
+    rows = [[(260, "業務委託契約書（案）")]]
+    for _ in range(6):
+        rows += [[(50, LEFT_COL[0]), (280, "適・否")]] + [[(50, t)] for t in LEFT_COL[:3]]
+    got = [ln.text for ln in chars_to_lines(page_of(rows), 1)]
+    assert got[1] == LEFT_COL[0] + "\u3000適・否" and len(got) == 25

@@ -155,10 +155,11 @@ def test_a_label_table_under_single_column_text_on_the_same_page():
     stay as they are; the rows below are cut."""
     full = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれ"  # 40 characters
     rows = [[(12, full)]] * 6 + [[(12, "おわり。")]]
-    rows += [[(12, "（秘密の保持）"), (150, BODY[0])]] + [[(150, t)] for t in BODY[1:]]
-    rows += [[(12, "（複写の禁止）"), (150, BODY[0])], [(12, "第２条"), (150, BODY[1])]] + [[(150, t)] for t in BODY[2:]]
+    clause = BODY[:3] * 3 + BODY[3:]  # ten lines
+    rows += [[(12, "（秘密の保持）"), (150, clause[0])]] + [[(150, t)] for t in clause[1:]]
+    rows += [[(12, "（複写の禁止）"), (150, clause[0])], [(12, "第２条"), (150, clause[1])]] + [[(150, t)] for t in clause[2:]]
     lines = [ln.text for ln in rebuild_paragraphs([_page(page_of(rows))])]
-    assert lines == [full * 6 + "おわり。", "（秘密の保持）", "".join(BODY), "（複写の禁止）", "第２条\u3000" + "".join(BODY)]
+    assert lines == [full * 6 + "おわり。", "（秘密の保持）", "".join(clause), "（複写の禁止）", "第２条\u3000" + "".join(clause)]
 
 
 def test_the_tail_of_a_caption_above_the_labelled_part_is_not_a_label():

@@ -244,14 +244,26 @@ def _columns_of_text(segs, gutters, em: float) -> bool:
     columns = list(zip(bounds[::2], bounds[1::2]))
     if any(b - a < COLUMN_MIN_EM * em for a, b in columns):
         return False  # the cells of a table, not columns of running text
-    ends: list[list[float]] = [[] for _ in columns]
+    rows: list[list[tuple[float, float]]] = [[] for _ in columns]  # (start, end) of each row's ink
     for s in segs:
         for c, (a, b) in enumerate(columns):
-            inside = [x1 for x0, x1 in s if x0 < b and x1 > a]
+            inside = [(x0, x1) for x0, x1 in s if x0 < b and x1 > a]
             if inside:
-                ends[c].append(max(inside))
-    need = max(COLUMN_MIN_LINES, 0.15 * max(len(e) for e in ends))  # the last column may be short
-    return all(len(e) >= need and _wrapped(e, em) for e in ends)
+                rows[c].append((inside[0][0], inside[-1][1]))
+    need = max(COLUMN_MIN_LINES, 0.15 * max(len(r) for r in rows))  # the last column may be short
+    return all(len(r) >= need and _full_lines(r, em) for r in rows)
+
+
+def _full_lines(rows: list[tuple[float, float]], em: float) -> bool:
+    """The column's text is 14 em wide or more (from its 10th-percentile start to its
+    edge, the 90th-percentile end: a title or running header does not widen it), and two in five rows
+    span most of it up to the edge: running text, not a table's short cells («適・否» in
+    every row ends at one edge too)."""
+    ends = sorted(end for _, end in rows)
+    edge = ends[int(0.9 * (len(ends) - 1))]
+    width = edge - sorted(start for start, _ in rows)[len(rows) // 10]
+    full = sum(1 for start, end in rows if end >= edge - 2 * em and end - start >= 0.6 * width)
+    return width >= COLUMN_MIN_EM * em and full * 5 >= len(rows) * 2
 
 
 def _wrapped(ends: list[float], em: float) -> bool:
@@ -376,7 +388,8 @@ def _label_cut(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int
         if s and s[-1][1] > cut:
             text_ends.append(s[-1][1])
         labelled += bool(s and not crossing and s[0][0] < cut - gap)
-    if len(text_ends) < COLUMN_MIN_LINES or not 0 < 2 * labelled <= len(text_ends) or not _wrapped(text_ends, em):
+    # labels are sparse: a 見出し (and a 第N条) per clause, not a cell on most rows
+    if len(text_ends) < COLUMN_MIN_LINES or not 0 < 3 * labelled <= len(text_ends) or not _wrapped(text_ends, em):
         return None
     # the part starts with text in the column: a short last line of the text above is no label
     while first < len(rows) and not any(item[ix0] >= cut - gap and item[itext].strip() for item in rows[first]):
@@ -385,9 +398,10 @@ def _label_cut(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int
 
 
 def _ink_segments(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list[float]]:
-    """The row's visible items as [x0, x1] pieces, left to right."""
+    """The row's visible items as [x0, x1] pieces, left to right (the line builders have
+    sorted the row by x0)."""
     segs: list[list[float]] = []
-    for item in sorted(row, key=itemgetter(ix0)):
+    for item in row:
         if not item[itext].strip():
             continue
         if segs and item[ix0] - segs[-1][1] < gap:
