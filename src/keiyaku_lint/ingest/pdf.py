@@ -438,10 +438,10 @@ def drop_furniture(pages: list[PageText]) -> list[PageText]:
     """Remove page numbers and short lines repeated at the same place on most pages."""
     repeated = _repeated_lines(pages)
     for page in pages:
-        band = _band(page.lines)
+        n, band = len(page.lines), _band(page.lines)
         kept = []
         for i, line in enumerate(page.lines):
-            in_band = i in band
+            in_band = i in band if band else i < FURNITURE_BAND or i >= n - FURNITURE_BAND
             if is_page_number(line.text, lone_digits=in_band):
                 continue
             if in_band and id(line) in repeated:
@@ -451,13 +451,13 @@ def drop_furniture(pages: list[PageText]) -> list[PageText]:
     return pages
 
 
-def _band(lines: list[PhysLine]) -> range | set[int]:
-    """Indexes of the lines at the top and bottom of a page: the first and last few — or,
-    on a page read column by column, the highest and lowest few."""
-    n = len(lines)
+def _band(lines: list[PhysLine]) -> set[int] | None:
+    """On a page read column by column (or with a label column), the indexes of its
+    highest and lowest few lines, where headers and footers are; None on other pages,
+    whose first and last few lines are those."""
     if not any(ln.column_right for ln in lines):
-        return range(0, n) if n <= 2 * FURNITURE_BAND else set(range(FURNITURE_BAND)) | set(range(n - FURNITURE_BAND, n))
-    order = sorted(range(n), key=lambda i: lines[i].top)
+        return None
+    order = sorted(range(len(lines)), key=lambda i: lines[i].top)
     return set(order[:FURNITURE_BAND] + order[-FURNITURE_BAND:])
 
 
@@ -465,9 +465,9 @@ def _repeated_lines(pages: list[PageText]) -> set[int]:
     """ids of band lines whose text recurs at the same height on ≥ half the pages (≥ 2)."""
     seen: dict[str, list[PhysLine]] = defaultdict(list)
     for page in pages:
-        band = _band(page.lines)
+        n, band = len(page.lines), _band(page.lines)
         for i, line in enumerate(page.lines):
-            if i in band and len(line.text) <= 80:
+            if (i in band if band else i < FURNITURE_BAND or i >= n - FURNITURE_BAND) and len(line.text) <= 80:
                 seen[_furniture_key(line.text)].append(line)
     need = max(2, (len(pages) + 1) // 2)
     found: set[int] = set()
@@ -501,6 +501,8 @@ def _right_margin(lines: list[PhysLine], fallback: float | None) -> float | None
 def _page_margins(lines: list[PhysLine], doc_margin: float | None) -> dict[float, float | None]:
     """The right margin of the page's text, and of each of its columns (keyed by the
     column's right edge): a column's lines wrap at the column's edge."""
+    if not any(ln.column_right for ln in lines):
+        return {0.0: _right_margin(lines, doc_margin)}
     margins: dict[float, float | None] = {0.0: None}
     columns: dict[float, list[PhysLine]] = defaultdict(list)
     for line in lines:
@@ -547,7 +549,7 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
                 # the second line of its article: it belongs before the article
                 out.insert(len(out) - 1, (text, line.page))
                 continue
-            wrapped = _wrapped_caption(text, page.lines[k + 1:k + 2])
+            wrapped = text[0] in "（(" and _wrapped_caption(text, page.lines[k + 1:k + 2])
             joins = open_line and out and not starts_new_unit(text) and not (wrapped and out[-1][0].endswith("。"))
             side = _SIDE_CAPTION_RE.match(text) if joins else None
             if side and not starts_new_unit(side.group(2)):
