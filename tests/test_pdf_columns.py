@@ -162,7 +162,8 @@ def test_hanging_markers_are_not_a_column():
 
 def test_plain_text_is_not_searched_for_columns():
     rows = [[(50, "あいうえおかきくけこさしすせそたちつてとなにぬねの")]] * 20
-    assert pdf_mod._column_cuts(chars_to_lines(page_of(rows), 1)) is None
+    lines = chars_to_lines(page_of(rows), 1)
+    assert pdf_mod._plain(lines, 50) and pdf_mod._column_cuts(lines, 50) is None
 
 
 def test_runs_find_the_same_columns_as_characters():

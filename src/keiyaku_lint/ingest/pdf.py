@@ -91,10 +91,7 @@ def chars_to_lines(chars: list[Char], page: int) -> list[PhysLine]:
     columns is read column by column (`_column_cuts`)."""
     rows = _char_rows(chars)
     lines = [line for row in rows if (line := _row_to_line(row, page))]
-    columns = _column_cuts(lines)
-    if columns:
-        return _column_lines(rows, columns, _X0, _X1, _TEXT, _char_rows, functools.partial(_row_to_line, page=page))
-    return _label_lines(rows, lines, (_X0, _X1, _TEXT), functools.partial(_row_to_line, page=page)) or lines
+    return _layout(rows, lines, (_X0, _X1, _TEXT), _char_rows, functools.partial(_row_to_line, page=page))
 
 
 def _char_rows(chars: list[Char]) -> list[list[Char]]:
@@ -135,7 +132,7 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
     wide, narrow = 0.8 * size, 0.25 * size
     parts: list[str] = []
     prev_x1: float | None = None
-    gaps: list[tuple[float, float]] = []
+    gaps: list[tuple[float, float]] | None = None  # made only for the few lines that have one
     gutter = GUTTER_MIN_EM * size
     typed = ""  # a space character drawn in the PDF since the last visible character
     for ch in row:
@@ -146,7 +143,7 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
         if prev_x1 is not None:
             gap = ch[_X0] - prev_x1
             if gap >= gutter:
-                gaps.append((prev_x1, ch[_X0]))
+                gaps = (gaps or []) + [(prev_x1, ch[_X0])]
             if gap >= wide or typed == FW_SPACE:
                 parts.append(FW_SPACE)
             elif gap >= narrow or typed:
@@ -155,7 +152,7 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
         prev_x1, typed = ch[_X1], ""
     return PhysLine("".join(parts), visible[0][_X0], max(c[_X1] for c in visible),
                     min(c[_TOP] for c in visible), max(c[_BOTTOM] for c in visible), size, page,
-                    gaps=tuple(gaps))
+                    gaps=tuple(gaps) if gaps else ())
 
 
 # ---- columns ------------------------------------------------------------------------------
@@ -172,11 +169,23 @@ MAX_COLUMNS = 3
 GUTTER_MIN_EM = 1.5  # narrower than a gutter: the full-width space after a hanging marker
 
 
-def _column_cuts(lines: list[PhysLine]) -> tuple[list[float], float] | None:
+def _layout(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int], regroup, build) -> list[PhysLine]:
+    """The page's lines read column by column, or with its label column cut off, or as
+    they are. `idx`: where an item (character or run) keeps x0, x1 and its text."""
+    if len(lines) < 2 * COLUMN_MIN_LINES:
+        return lines
+    left = min(ln.x0 for ln in lines)
+    columns = _column_cuts(lines, left)
+    if columns:
+        return _column_lines(rows, columns, *idx, regroup, build)
+    return _label_lines(rows, lines, left, idx, build) or lines
+
+
+def _column_cuts(lines: list[PhysLine], left: float) -> tuple[list[float], float] | None:
     """(x positions of the gutters, a gutter's least width) for a page set in columns;
     None for any other page. Read from the lines alone: a gutter never fits inside a gap
     of a line narrower than a gutter, so each line is taken as its pieces between gaps."""
-    if len(lines) < 2 * COLUMN_MIN_LINES or _plain(lines):
+    if _plain(lines, left):
         return None
     em = lines[len(lines) // 2].size
     segs = [_line_pieces(ln) if ln.gaps else ((ln.x0, ln.x1),) for ln in lines]
@@ -186,11 +195,10 @@ def _column_cuts(lines: list[PhysLine]) -> tuple[list[float], float] | None:
     return [(a + b) / 2 for a, b in gutters], GUTTER_MIN_EM * em
 
 
-def _plain(lines: list[PhysLine]) -> bool:
+def _plain(lines: list[PhysLine], left: float) -> bool:
     """A third of the lines run in one piece across the middle of the page, where any
     gutter would be, or too few lines could stand right of a gutter: no column search
     (the cheap exit of nearly every page)."""
-    left = min(ln.x0 for ln in lines)
     width = max(ln.x1 for ln in lines) - left
     start, end = left + 0.3 * width, left + 0.7 * width
     need = len(lines) // 3 + 1
@@ -244,12 +252,21 @@ def _columns_of_text(segs, gutters, em: float) -> bool:
     columns = list(zip(bounds[::2], bounds[1::2]))
     if any(b - a < COLUMN_MIN_EM * em for a, b in columns):
         return False  # the cells of a table, not columns of running text
+    mids = [(a + b) / 2 for a, b in gutters]
     rows: list[list[tuple[float, float]]] = [[] for _ in columns]  # (start, end) of each row's ink
     for s in segs:
-        for c, (a, b) in enumerate(columns):
-            inside = [(x0, x1) for x0, x1 in s if x0 < b and x1 > a]
-            if inside:
-                rows[c].append((inside[0][0], inside[-1][1]))
+        if len(s) == 1:  # most rows: one piece, in one column
+            rows[bisect.bisect(mids, (s[0][0] + s[0][1]) / 2)].append(s[0])
+            continue
+        spans: dict[int, list[float]] = {}
+        for x0, x1 in s:
+            c = bisect.bisect(mids, (x0 + x1) / 2)
+            if c in spans:
+                spans[c][1] = x1
+            else:
+                spans[c] = [x0, x1]
+        for c, span in spans.items():
+            rows[c].append((span[0], span[1]))
     need = max(COLUMN_MIN_LINES, 0.15 * max(len(r) for r in rows))  # the last column may be short
     return all(len(r) >= need and _full_lines(r, em) for r in rows)
 
@@ -336,9 +353,9 @@ LABEL_GAP_EM = 0.6  # a margin caption can end less than one character before th
 _LABEL_RE = re.compile(r"^(?:[（(][^（）()]*[）)]?|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９]+)?)$")
 
 
-def _label_lines(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int], build) -> list[PhysLine] | None:
+def _label_lines(rows: list[list], lines: list[PhysLine], left: float, idx: tuple[int, int, int], build) -> list[PhysLine] | None:
     """The page's lines with the label column cut off each row, or None (no such column)."""
-    found = _label_cut(rows, lines, idx)
+    found = _label_cut(rows, lines, left, idx)
     if found is None:
         return None
     cut, gap, first = found
@@ -364,15 +381,12 @@ def _label_lines(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, i
     return out if _labels_look_right([ln for ln in out if ln.label]) else None
 
 
-def _label_cut(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int]) -> tuple[float, float, int] | None:
+def _label_cut(rows: list[list], lines: list[PhysLine], left: float, idx: tuple[int, int, int]) -> tuple[float, float, int] | None:
     """(x where the text column starts, the least gap before it, the first row of the
     part of the page set that way) if, from the page's foot up to the first row that
     crosses that x (single-column text above a table), a few rows hold labels left of
     the column, clear of it, and the column's rows are wrapped text."""
     n = len(lines)
-    if n < 2 * COLUMN_MIN_LINES:
-        return None
-    left = min(ln.x0 for ln in lines)
     em = lines[n // 2].size
     starts = [ln.x0 for ln in lines if ln.x0 >= left + 2 * em]
     if len(starts) * 3 < n:  # the text starts at (or an indent off) the left edge: cheap exit
@@ -882,10 +896,7 @@ def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
     rows = _run_rows(runs)
     try:
         lines = [_run_row_to_line(row, page) for row in rows]
-        columns = _column_cuts(lines)
-        if columns:
-            return _column_lines(rows, columns, 3, 4, 7, _run_rows, functools.partial(_run_row_to_line, page=page))
-        return _label_lines(rows, lines, (3, 4, 7), functools.partial(_run_row_to_line, page=page)) or lines
+        return _layout(rows, lines, (3, 4, 7), _run_rows, functools.partial(_run_row_to_line, page=page))
     except _Overlap:
         return None
 
@@ -916,14 +927,14 @@ def _run_row_to_line(row: list[list], page: int) -> PhysLine:
     prev = row[0]
     parts = [prev[7]]
     x1, top, bottom = prev[4], prev[5], prev[6]
-    gaps: list[tuple[float, float]] = []
+    gaps: list[tuple[float, float]] | None = None
     gutter = GUTTER_MIN_EM * size
     for run in row[1:]:
         if run[3] <= prev[10]:
             raise _Overlap  # overlaps the previous run: its characters would interleave
         gap = run[3] - prev[4]
         if gap >= gutter:
-            gaps.append((prev[4], run[3]))
+            gaps = (gaps or []) + [(prev[4], run[3])]
         lead, trail = run[8], prev[9]
         if gap >= wide or lead == FW_SPACE or trail == FW_SPACE:
             parts.append(FW_SPACE)
@@ -937,7 +948,7 @@ def _run_row_to_line(row: list[list], page: int) -> PhysLine:
         if run[6] > bottom:
             bottom = run[6]
         prev = run
-    return PhysLine("".join(parts), row[0][3], x1, top, bottom, size, page, gaps=tuple(gaps))
+    return PhysLine("".join(parts), row[0][3], x1, top, bottom, size, page, gaps=tuple(gaps) if gaps else ())
 
 
 _BY_RUN_X0 = itemgetter(3)
