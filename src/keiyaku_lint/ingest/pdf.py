@@ -12,12 +12,17 @@ Engines: "pdfium", "pdfplumber", and "auto" (the default of `ingest.load`): pdfi
 first, pdfplumber when pdfium fails on the file — if both fail, pdfplumber's error is
 the one reported, so the error contract does not depend on the fast engine.
 
+A page set in two or three columns is read column by column, and 見出し / 第N条 printed
+in a column of their own left of the text (the margin, a table's label cells) are put
+before the clause they stand beside (see the sections "columns" and "labels").
+
 About half the lines of a contract PDF end mid-sentence. A line that reaches the
 right margin continues on the next one unless that line opens a new numbered unit
 (第N条, ２, (1), 一, （見出し）…) — also across a page break.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -28,7 +33,7 @@ from typing import NamedTuple
 
 from ..errors import CorruptPdfError, EncryptedPdfError, GarbledPdfError, IngestError, NoTextLayerError
 from ..models import Line, SourceDoc
-from .clean import FW_SPACE, is_caption, is_page_number, normalize_spacing, starts_new_unit
+from .clean import FW_SPACE, is_bare_marker, is_caption, is_page_number, normalize_spacing, starts_new_unit
 from .pdfstreams import check_flate_streams
 
 _CID = re.compile(r"^\(cid:\d+\)$")
@@ -64,6 +69,9 @@ class PhysLine:
     bottom: float
     size: float
     page: int
+    column_right: float = 0.0  # right edge of the text column the line stands in (0: none)
+    gaps: tuple = ()  # blanks at least a gutter wide inside the line, as (x0, x1) pairs
+    label: bool = False  # in a column of 見出し / 第N条 labels left of the text (`_label_lines`)
 
 
 @dataclass
@@ -79,7 +87,14 @@ class PageText:
 
 def chars_to_lines(chars: list[Char], page: int) -> list[PhysLine]:
     """Group characters into lines (by vertical centre), left to right, with spaces
-    where the horizontal gap is wide (≥ 1 em becomes a full-width space)."""
+    where the horizontal gap is wide (≥ 1 em becomes a full-width space). A page set in
+    columns is read column by column (`_column_cuts`)."""
+    rows = _char_rows(chars)
+    lines = [line for row in rows if (line := _row_to_line(row, page))]
+    return _layout(rows, lines, (_X0, _X1, _TEXT), _char_rows, functools.partial(_row_to_line, page=page))
+
+
+def _char_rows(chars: list[Char]) -> list[list[Char]]:
     keyed = sorted([((c[_TOP] + c[_BOTTOM]) / 2, i) for i, c in enumerate(chars)])  # stable
     rows: list[list[Char]] = []
     row: list[Char] = []
@@ -94,7 +109,7 @@ def chars_to_lines(chars: list[Char], page: int) -> list[PhysLine]:
         row = [ch]
         rows.append(row)
         row_mid, row_size = mid, (size if size > 1.0 else 1.0)
-    return [line for row in rows if (line := _row_to_line(row, page))]
+    return rows
 
 
 def _median(values: list[float]) -> float:
@@ -117,6 +132,8 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
     wide, narrow = 0.8 * size, 0.25 * size
     parts: list[str] = []
     prev_x1: float | None = None
+    gaps: list[tuple[float, float]] | None = None  # made only for the few lines that have one
+    gutter = GUTTER_MIN_EM * size
     typed = ""  # a space character drawn in the PDF since the last visible character
     for ch in row:
         t = ch[_TEXT]
@@ -125,6 +142,8 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
             continue
         if prev_x1 is not None:
             gap = ch[_X0] - prev_x1
+            if gap >= gutter:
+                gaps = (gaps or []) + [(prev_x1, ch[_X0])]
             if gap >= wide or typed == FW_SPACE:
                 parts.append(FW_SPACE)
             elif gap >= narrow or typed:
@@ -132,7 +151,293 @@ def _row_to_line(row: list[Char], page: int) -> PhysLine | None:
         parts.append(t)
         prev_x1, typed = ch[_X1], ""
     return PhysLine("".join(parts), visible[0][_X0], max(c[_X1] for c in visible),
-                    min(c[_TOP] for c in visible), max(c[_BOTTOM] for c in visible), size, page)
+                    min(c[_TOP] for c in visible), max(c[_BOTTOM] for c in visible), size, page,
+                    gaps=tuple(gaps) if gaps else ())
+
+
+# ---- columns ------------------------------------------------------------------------------
+# A page set in two or three columns puts lines of different columns at the same height:
+# grouped by height alone they would be joined across the gutter. A gutter is an x range
+# free of ink in every row of the page but a few (a title, header or page number may cross
+# it) with text on both sides; the page is then read column by column. Conservative: every
+# column must be 14 em wide or more, hold many lines, and be wrapped at its right edge
+# (a table's or a form's gaps, indentation and hanging markers do not qualify).
+
+COLUMN_MIN_LINES = 5
+COLUMN_MIN_EM = 14  # a column of running text holds at least 14 characters a line
+MAX_COLUMNS = 3
+GUTTER_MIN_EM = 1.5  # narrower than a gutter: the full-width space after a hanging marker
+
+
+def _layout(rows: list[list], lines: list[PhysLine], idx: tuple[int, int, int], regroup, build) -> list[PhysLine]:
+    """The page's lines read column by column, or with its label column cut off, or as
+    they are. `idx`: where an item (character or run) keeps x0, x1 and its text."""
+    if len(lines) < 2 * COLUMN_MIN_LINES:
+        return lines
+    left = min(ln.x0 for ln in lines)
+    columns = _column_cuts(lines, left)
+    if columns:
+        return _column_lines(rows, columns, *idx, regroup, build)
+    return _label_lines(rows, lines, left, idx, build) or lines
+
+
+def _column_cuts(lines: list[PhysLine], left: float) -> tuple[list[float], float] | None:
+    """(x positions of the gutters, a gutter's least width) for a page set in columns;
+    None for any other page. Read from the lines alone: a gutter never fits inside a gap
+    of a line narrower than a gutter, so each line is taken as its pieces between gaps."""
+    if _plain(lines, left):
+        return None
+    em = lines[len(lines) // 2].size
+    segs = [_line_pieces(ln) if ln.gaps else ((ln.x0, ln.x1),) for ln in lines]
+    gutters = _free_ranges(segs, max(2, len(segs) // 10), GUTTER_MIN_EM * em)
+    if not 0 < len(gutters) < MAX_COLUMNS or not _columns_of_text(segs, gutters, em):
+        return None
+    return [(a + b) / 2 for a, b in gutters], GUTTER_MIN_EM * em
+
+
+def _plain(lines: list[PhysLine], left: float) -> bool:
+    """A third of the lines run in one piece across the middle of the page, where any
+    gutter would be, or too few lines could stand right of a gutter: no column search
+    (the cheap exit of nearly every page)."""
+    width = max(ln.x1 for ln in lines) - left
+    start, end = left + 0.3 * width, left + 0.7 * width
+    need = len(lines) // 3 + 1
+    right_side = 0
+    for ln in lines:
+        if ln.gaps or ln.x0 >= left + COLUMN_MIN_EM * ln.size:
+            right_side += 1
+        elif ln.x0 <= start and ln.x1 >= end:
+            need -= 1
+            if not need:
+                return True
+    return right_side < COLUMN_MIN_LINES
+
+
+def _line_pieces(line: PhysLine) -> list[tuple[float, float]]:
+    pieces, x = [], line.x0
+    for a, b in line.gaps:
+        pieces.append((x, a))
+        x = b
+    pieces.append((x, line.x1))
+    return pieces
+
+
+def _free_ranges(segs: list[list], crossing: int, width: float) -> list[tuple[float, float]]:
+    """x ranges at least `width` wide where at most `crossing` rows have ink, between the
+    page's leftmost and rightmost ink (a sweep over the sorted piece starts and ends)."""
+    starts = sorted([a for s in segs for a, _ in s])
+    ends = sorted([b for s in segs for _, b in s])
+    found: list[tuple[float, float]] = []
+    count, start, i, n = 0, None, 0, len(starts)
+    for x in ends:
+        while i < n and starts[i] < x:  # pieces starting before this end
+            if count == crossing and start is not None:
+                if starts[i] - start >= width:
+                    found.append((start, starts[i]))
+                start = None
+            count += 1
+            i += 1
+        count -= 1
+        if count == crossing:
+            start = x
+    return found
+
+
+def _columns_of_text(segs, gutters, em: float) -> bool:
+    """Every column is wide, holds many rows, and its rows mostly end at its right edge
+    (running text wrapped at the column, not a table's short cells)."""
+    left = min(s[0][0] for s in segs)
+    right = max(s[-1][1] for s in segs)
+    bounds = [left] + [x for g in gutters for x in g] + [right]
+    columns = list(zip(bounds[::2], bounds[1::2]))
+    if any(b - a < COLUMN_MIN_EM * em for a, b in columns):
+        return False  # the cells of a table, not columns of running text
+    mids = [(a + b) / 2 for a, b in gutters]
+    rows: list[list[tuple[float, float]]] = [[] for _ in columns]  # (start, end) of each row's ink
+    for s in segs:
+        if len(s) == 1:  # most rows: one piece, in one column
+            rows[bisect.bisect(mids, (s[0][0] + s[0][1]) / 2)].append(s[0])
+            continue
+        spans: dict[int, list[float]] = {}
+        for x0, x1 in s:
+            c = bisect.bisect(mids, (x0 + x1) / 2)
+            if c in spans:
+                spans[c][1] = x1
+            else:
+                spans[c] = [x0, x1]
+        for c, span in spans.items():
+            rows[c].append((span[0], span[1]))
+    need = max(COLUMN_MIN_LINES, 0.15 * max(len(r) for r in rows))  # the last column may be short
+    return all(len(r) >= need and _full_lines(r, em) for r in rows)
+
+
+def _full_lines(rows: list[tuple[float, float]], em: float) -> bool:
+    """The column's text is 14 em wide or more (from its 10th-percentile start to its
+    edge, the 90th-percentile end: a title or running header does not widen it), and two in five rows
+    span most of it up to the edge: running text, not a table's short cells («適・否» in
+    every row ends at one edge too)."""
+    ends = sorted(end for _, end in rows)
+    edge = ends[int(0.9 * (len(ends) - 1))]
+    width = edge - sorted(start for start, _ in rows)[len(rows) // 10]
+    full = sum(1 for start, end in rows if end >= edge - 2 * em and end - start >= 0.6 * width)
+    return width >= COLUMN_MIN_EM * em and full * 5 >= len(rows) * 2
+
+
+def _wrapped(ends: list[float], em: float) -> bool:
+    """Two in five rows end within 2 em of the column's edge (its 90th-percentile end: a
+    running header beyond it does not move it)."""
+    ends = sorted(ends)
+    edge = ends[int(0.9 * (len(ends) - 1))]
+    return sum(1 for x in ends if x >= edge - 2 * em) * 5 >= len(ends) * 2
+
+
+def _column_lines(rows: list[list], found, ix0: int, ix1: int, itext: int, regroup, build) -> list[PhysLine]:
+    """Lines of a page in columns: each column's items grouped into rows on their own. A
+    piece of a row that crosses every gutter (a title, a page number) stays whole, and such
+    pieces separate bands of the page, each band read column by column."""
+    cuts, gap = found
+    spanning: list[PhysLine] = []
+    parts: list[list] = [[] for _ in range(len(cuts) + 1)]
+    for row in rows:
+        across = []
+        for piece in _pieces(row, ix0, ix1, itext, gap):
+            x0, x1 = piece[0][ix0], max(item[ix1] for item in piece)
+            crossed = sum(1 for cut in cuts if x0 < cut < x1)
+            if crossed == len(cuts):
+                across.extend(piece)
+            elif crossed:  # wider than its column: it stays in the column of its centre
+                parts[bisect.bisect(cuts, (x0 + x1) / 2)].extend(piece)
+            else:
+                for item in piece:
+                    parts[bisect.bisect(cuts, (item[ix0] + item[ix1]) / 2)].append(item)
+        if across and (line := build(across)):
+            spanning.append(line)
+    spanning.sort(key=lambda ln: ln.top)
+    tops = [ln.top for ln in spanning]
+    keyed = [((i + 1, -1, ln.top), ln) for i, ln in enumerate(spanning)]
+    for c, items in enumerate(parts):
+        lines = [line for row in regroup(items) if (line := build(row))]
+        edge = max((ln.x1 for ln in lines), default=0.0)
+        for ln in lines:
+            ln.column_right = edge
+            keyed.append(((bisect.bisect(tops, ln.top), c, ln.top), ln))
+    keyed.sort(key=itemgetter(0))
+    return [ln for _, ln in keyed]
+
+
+def _pieces(row: list, ix0: int, ix1: int, itext: int, gap: float, overlaps: bool = True) -> list[list]:
+    """A row (sorted by x0) cut at wide gaps, and where an item starts left of the previous
+    one's end: lines of two columns that overlap (a title wider than its column) are not
+    one piece. Blank items go with the piece they follow."""
+    pieces: list[list] = []
+    end = None
+    for item in row:
+        if not item[itext].strip():
+            if pieces:
+                pieces[-1].append(item)
+            continue
+        if end is None or item[ix0] - end >= gap or overlaps and item[ix0] < end - 0.5:
+            pieces.append([])
+        pieces[-1].append(item)
+        end = item[ix1]
+    return pieces
+
+
+# ---- labels in a column of their own ------------------------------------------------------
+# 見出し printed in the left margin, or the left cell of a table holding 見出し and 第N条
+# beside the clause text: a narrow range free of ink on every row separates a few short
+# labels from the wrapped text. Each row is cut there; the labels become lines of their
+# own, marked, which rebuild_paragraphs puts before the text they stand beside.
+
+LABEL_GAP_EM = 0.6  # a margin caption can end less than one character before the text
+_LABEL_RE = re.compile(r"^(?:[（(][^（）()]*[）)]?|第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９]+)?)$")
+
+
+def _label_lines(rows: list[list], lines: list[PhysLine], left: float, idx: tuple[int, int, int], build) -> list[PhysLine] | None:
+    """The page's lines with the label column cut off each row, or None (no such column)."""
+    found = _label_cut(rows, lines, left, idx)
+    if found is None:
+        return None
+    cut, gap, first = found
+    ix0, ix1, itext = idx
+    out = [line for row in rows[:first] if (line := build(row))]
+    text: list[PhysLine] = []
+    for row in rows[first:]:
+        left = [item for item in row if item[ix0] + item[ix1] < 2 * cut]
+        rest = [item for item in row if item[ix0] + item[ix1] >= 2 * cut]
+        if left and max(item[ix1] for item in left) > cut - gap:
+            left, rest = [], row  # a row across the cut (a page number) stays whole
+        # labels side by side (第N条 | 見出し in two cells) are lines of their own
+        for piece in _pieces(sorted(left, key=itemgetter(ix0)), ix0, ix1, itext, GUTTER_MIN_EM * gap / LABEL_GAP_EM, False):
+            if line := build(piece):
+                line.label = True
+                out.append(line)
+        if rest and (line := build(rest)):
+            out.append(line)
+            text.append(line)
+    edge = max((ln.x1 for ln in text), default=0.0)
+    for line in text:  # the text wraps at its column's edge, not at the page's
+        line.column_right = edge
+    return out if _labels_look_right([ln for ln in out if ln.label]) else None
+
+
+def _label_cut(rows: list[list], lines: list[PhysLine], left: float, idx: tuple[int, int, int]) -> tuple[float, float, int] | None:
+    """(x where the text column starts, the least gap before it, the first row of the
+    part of the page set that way) if, from the page's foot up to the first row that
+    crosses that x (single-column text above a table), a few rows hold labels left of
+    the column, clear of it, and the column's rows are wrapped text."""
+    n = len(lines)
+    em = lines[n // 2].size
+    starts = [ln.x0 for ln in lines if ln.x0 >= left + 2 * em]
+    if len(starts) * 3 < n:  # the text starts at (or an indent off) the left edge: cheap exit
+        return None
+    cut, gap = _median(starts), LABEL_GAP_EM * em
+    ix0, ix1, itext = idx
+    labelled, text_ends, first = 0, [], len(rows)
+    for s in (_ink_segments(row, ix0, ix1, itext, 0.5 * em) for row in reversed(rows)):
+        crossing = s and s[0][0] < cut - gap and any(x0 < cut and x1 > cut - gap for x0, x1 in s)
+        if crossing and s[-1][1] - s[0][0] > 4 * em:  # not a page number: the part ends here
+            break
+        first -= 1
+        if s and s[-1][1] > cut:
+            text_ends.append(s[-1][1])
+        labelled += bool(s and not crossing and s[0][0] < cut - gap)
+    # labels are sparse: a 見出し (and a 第N条) per clause, not a cell on most rows
+    if len(text_ends) < COLUMN_MIN_LINES or not 0 < 3 * labelled <= len(text_ends) or not _wrapped(text_ends, em):
+        return None
+    # the part starts with text in the column: a short last line of the text above is no label
+    while first < len(rows) and not any(item[ix0] >= cut - gap and item[itext].strip() for item in rows[first]):
+        first += 1
+    return (cut, gap, first) if first < len(rows) else None
+
+
+def _ink_segments(row: list, ix0: int, ix1: int, itext: int, gap: float) -> list[list[float]]:
+    """The row's visible items as [x0, x1] pieces, left to right (the line builders have
+    sorted the row by x0)."""
+    segs: list[list[float]] = []
+    for item in row:
+        if not item[itext].strip():
+            continue
+        if segs and item[ix0] - segs[-1][1] < gap:
+            if item[ix1] > segs[-1][1]:
+                segs[-1][1] = item[ix1]
+        else:
+            segs.append([item[ix0], item[ix1]])
+    return segs
+
+
+def _labels_look_right(labels: list[PhysLine]) -> bool:
+    """Every label is a 見出し (its second piece right after its first, if it wraps) or a
+    bare 第N条 — not a paragraph or item number hanging left of its text, which stays
+    on its line, nor the tail of a 見出し whose head is not a label."""
+    open_caption = False
+    for line in labels:
+        text = normalize_spacing(line.text)
+        if not (_LABEL_RE.match(text) or open_caption) or is_bare_marker(text) and not _ARTICLE_LABEL_RE.match(text):
+            return False  # 「(4)」 is an item number, not a 見出し
+        if not _ARTICLE_LABEL_RE.match(text):  # a 第N条 cell may stand between two pieces
+            open_caption = (open_caption or text.startswith(("（", "("))) and not text.endswith(("）", ")"))
+    return bool(labels)
 
 
 # ---- page furniture: running headers / footers / page numbers --------------------------
@@ -147,10 +452,10 @@ def drop_furniture(pages: list[PageText]) -> list[PageText]:
     """Remove page numbers and short lines repeated at the same place on most pages."""
     repeated = _repeated_lines(pages)
     for page in pages:
-        n = len(page.lines)
+        n, band = len(page.lines), _band(page.lines)
         kept = []
         for i, line in enumerate(page.lines):
-            in_band = i < FURNITURE_BAND or i >= n - FURNITURE_BAND
+            in_band = i in band if band else i < FURNITURE_BAND or i >= n - FURNITURE_BAND
             if is_page_number(line.text, lone_digits=in_band):
                 continue
             if in_band and id(line) in repeated:
@@ -160,13 +465,23 @@ def drop_furniture(pages: list[PageText]) -> list[PageText]:
     return pages
 
 
+def _band(lines: list[PhysLine]) -> set[int] | None:
+    """On a page read column by column (or with a label column), the indexes of its
+    highest and lowest few lines, where headers and footers are; None on other pages,
+    whose first and last few lines are those."""
+    if not any(ln.column_right for ln in lines):
+        return None
+    order = sorted(range(len(lines)), key=lambda i: lines[i].top)
+    return set(order[:FURNITURE_BAND] + order[-FURNITURE_BAND:])
+
+
 def _repeated_lines(pages: list[PageText]) -> set[int]:
     """ids of band lines whose text recurs at the same height on ≥ half the pages (≥ 2)."""
     seen: dict[str, list[PhysLine]] = defaultdict(list)
     for page in pages:
-        n = len(page.lines)
+        n, band = len(page.lines), _band(page.lines)
         for i, line in enumerate(page.lines):
-            if (i < FURNITURE_BAND or i >= n - FURNITURE_BAND) and len(line.text) <= 80:
+            if (i in band if band else i < FURNITURE_BAND or i >= n - FURNITURE_BAND) and len(line.text) <= 80:
                 seen[_furniture_key(line.text)].append(line)
     need = max(2, (len(pages) + 1) // 2)
     found: set[int] = set()
@@ -197,6 +512,20 @@ def _right_margin(lines: list[PhysLine], fallback: float | None) -> float | None
     return ends[int(0.9 * (len(ends) - 1))]
 
 
+def _page_margins(lines: list[PhysLine], doc_margin: float | None) -> dict[float, float | None]:
+    """The right margin of the page's text, and of each of its columns (keyed by the
+    column's right edge): a column's lines wrap at the column's edge."""
+    if not any(ln.column_right for ln in lines):
+        return {0.0: _right_margin(lines, doc_margin)}
+    margins: dict[float, float | None] = {0.0: None}
+    columns: dict[float, list[PhysLine]] = defaultdict(list)
+    for line in lines:
+        columns[line.column_right].append(line)
+    for edge, group in columns.items():
+        margins[edge] = _right_margin(group, doc_margin if edge == 0.0 else edge)
+    return margins
+
+
 def _joiner(left: str, right: str) -> str:
     """Rejoining a wrapped line: no space in Japanese, one between Latin words."""
     return " " if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum() else ""
@@ -217,17 +546,25 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
     out: list[tuple[str, int]] = []
     open_line = False  # the last logical line may still continue
     for page in pages:
-        margin = _right_margin(page.lines, doc_margin)
+        margins = _page_margins(page.lines, doc_margin)
+        blocks: list[_LabelBlock] = []
         for k, line in enumerate(page.lines):
+            margin = margins[line.column_right]
             text = normalize_spacing(line.text)
             if not text:
+                continue
+            if line.label:
+                if not (blocks and blocks[-1].take(line, text)):
+                    blocks.append(_LabelBlock(len(out), line, text))
+                    open_line = False  # the text level with a label starts a unit
                 continue
             if open_line and out and _side_caption(line, text, page.lines[k + 1:k + 2]):
                 # a 見出し in the left cell of a table (or the margin), printed level with
                 # the second line of its article: it belongs before the article
                 out.insert(len(out) - 1, (text, line.page))
                 continue
-            joins = open_line and out and not starts_new_unit(text)
+            wrapped = text[0] in "（(" and _wrapped_caption(text, page.lines[k + 1:k + 2])
+            joins = open_line and out and not starts_new_unit(text) and not (wrapped and out[-1][0].endswith("。"))
             side = _SIDE_CAPTION_RE.match(text) if joins else None
             if side and not starts_new_unit(side.group(2)):
                 # the same on one baseline with the article's next line: 「（秘密の保持）　報・個人…」
@@ -244,11 +581,74 @@ def rebuild_paragraphs(pages: list[PageText]) -> list[Line]:
                 out[-1] = (joined, out[-1][1])
             else:
                 out.append((text, line.page))
-            open_line = _reaches_margin(line, text, margin)
+            # a 見出し wrapped by its column's width, not at the margin, continues too
+            open_line = _reaches_margin(line, text, margin) or wrapped and not joins
+        for block in reversed(blocks):
+            open_line = block.put(out) and open_line
     return [Line(text, page, i + 1) for i, (text, page) in enumerate(out)]
 
 
+_ARTICLE_LABEL_RE = re.compile(r"^第[0-9０-９一二三四五六七八九十百]+条(?:の[0-9０-９]+)?$")
+
+
+class _LabelBlock:
+    """The labels of adjacent rows of a label column (`_label_lines`): 見出し (a wrapped
+    one rejoined) go before the text level with the first label, a bare 第N条 in front of
+    that text."""
+
+    def __init__(self, at: int, line: PhysLine, text: str):
+        self.at, self.page, self.bottom = at, line.page, line.bottom
+        self.captions: list[str] = []
+        self.markers: list[str] = []
+        self._add(text)
+
+    def take(self, line: PhysLine, text: str) -> bool:
+        """Add a label of the next row, unless it starts the labels of the next clause."""
+        if line.page != self.page or line.top - self.bottom >= 1.5 * line.size:
+            return False
+        if not self._open() and (self.markers if _ARTICLE_LABEL_RE.match(text) else self.captions):
+            return False
+        self.bottom = line.bottom
+        self._add(text)
+        return True
+
+    def _open(self) -> bool:
+        """The last 見出し is still open: it wraps onto the next row."""
+        last = self.captions[-1] if self.captions else ""
+        return last.startswith(("（", "(")) and not last.endswith(("）", ")"))
+
+    def _add(self, text: str) -> None:
+        if self._open():
+            self.captions[-1] += text
+        elif _ARTICLE_LABEL_RE.match(text):
+            self.markers.append(text)
+        else:
+            self.captions.append(text)
+
+    def put(self, out: list[tuple[str, int]]) -> bool:
+        """Insert into `out`; False when nothing follows (the last line is now a label)."""
+        markers = self.markers
+        if markers and self.at < len(out):
+            text, page = out[self.at]
+            out[self.at] = (FW_SPACE.join(markers + [text]), page)
+            markers = []
+        follows = self.at < len(out)
+        out[self.at:self.at] = [(t, self.page) for t in self.captions + markers]
+        return follows
+
+
 _SIDE_CAPTION_RE = re.compile(r"^([（(][^（）()。「」]{1,30}[）)])[ \u3000]+(\S.*)$")
+
+
+_WRAPPED_CAPTION_RE = re.compile(r"^[（(][^（）()。「」]{1,30}[）)]$")
+
+
+def _wrapped_caption(text: str, following: list[PhysLine]) -> bool:
+    """「（個人情報の取得の範囲と」 then 「手段）」: a 見出し wrapped in a narrow column,
+    which starts a unit even though its first line does not close it."""
+    if not following or not text.startswith(("（", "(")) or text.endswith(("）", ")")):
+        return False
+    return bool(_WRAPPED_CAPTION_RE.match(text + normalize_spacing(following[0].text)))
 
 
 def _side_caption(line: PhysLine, text: str, following: list[PhysLine]) -> bool:
@@ -487,8 +887,21 @@ def _pdfium_page(page, number: int, sizes: dict[float, float] | None = None) -> 
 _RUN_OR_SPECIAL = re.compile(r"[^\s\x00\ufffd]+|\r\n|[\s\x00\ufffd]")
 
 
+class _Overlap(Exception):
+    """Runs of one row overlap: the page must be read by characters."""
+
+
 def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
     """`chars_to_lines` on runs (see `_pdfium_page`); None when runs of a row overlap."""
+    rows = _run_rows(runs)
+    try:
+        lines = [_run_row_to_line(row, page) for row in rows]
+        return _layout(rows, lines, (3, 4, 7), _run_rows, functools.partial(_run_row_to_line, page=page))
+    except _Overlap:
+        return None
+
+
+def _run_rows(runs: list[list]) -> list[list[list]]:
     runs.sort(key=itemgetter(0, 1))
     rows: list[list[list]] = []
     row: list[list] = []
@@ -501,37 +914,41 @@ def _runs_to_lines(runs: list[list], page: int) -> list[PhysLine] | None:
         row = [run]
         rows.append(row)
         row_mid, row_size = mid, (size if size > 1.0 else 1.0)
-    out: list[PhysLine] = []
-    for row in rows:
-        if len(row) == 1:
-            _, _, size, x0, x1, top, bottom, t = row[0][:8]
-            out.append(PhysLine(t, x0, x1, top, bottom, size or 10.0, page))
-            continue
-        row.sort(key=_BY_RUN_X0)
-        size = _weighted_median(row) or 10.0
-        wide, narrow = 0.8 * size, 0.25 * size
-        prev = row[0]
-        parts = [prev[7]]
-        x1, top, bottom = prev[4], prev[5], prev[6]
-        for run in row[1:]:
-            if run[3] <= prev[10]:
-                return None  # overlaps the previous run: its characters would interleave
-            gap = run[3] - prev[4]
-            lead, trail = run[8], prev[9]
-            if gap >= wide or lead == FW_SPACE or trail == FW_SPACE:
-                parts.append(FW_SPACE)
-            elif gap >= narrow or lead or trail:
-                parts.append(" ")
-            parts.append(run[7])
-            if run[4] > x1:
-                x1 = run[4]
-            if run[5] < top:
-                top = run[5]
-            if run[6] > bottom:
-                bottom = run[6]
-            prev = run
-        out.append(PhysLine("".join(parts), row[0][3], x1, top, bottom, size, page))
-    return out
+    return rows
+
+
+def _run_row_to_line(row: list[list], page: int) -> PhysLine:
+    if len(row) == 1:
+        _, _, size, x0, x1, top, bottom, t = row[0][:8]
+        return PhysLine(t, x0, x1, top, bottom, size or 10.0, page)
+    row.sort(key=_BY_RUN_X0)
+    size = _weighted_median(row) or 10.0
+    wide, narrow = 0.8 * size, 0.25 * size
+    prev = row[0]
+    parts = [prev[7]]
+    x1, top, bottom = prev[4], prev[5], prev[6]
+    gaps: list[tuple[float, float]] | None = None
+    gutter = GUTTER_MIN_EM * size
+    for run in row[1:]:
+        if run[3] <= prev[10]:
+            raise _Overlap  # overlaps the previous run: its characters would interleave
+        gap = run[3] - prev[4]
+        if gap >= gutter:
+            gaps = (gaps or []) + [(prev[4], run[3])]
+        lead, trail = run[8], prev[9]
+        if gap >= wide or lead == FW_SPACE or trail == FW_SPACE:
+            parts.append(FW_SPACE)
+        elif gap >= narrow or lead or trail:
+            parts.append(" ")
+        parts.append(run[7])
+        if run[4] > x1:
+            x1 = run[4]
+        if run[5] < top:
+            top = run[5]
+        if run[6] > bottom:
+            bottom = run[6]
+        prev = run
+    return PhysLine("".join(parts), row[0][3], x1, top, bottom, size, page, gaps=tuple(gaps) if gaps else ())
 
 
 _BY_RUN_X0 = itemgetter(3)
