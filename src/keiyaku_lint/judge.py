@@ -127,7 +127,7 @@ PRIOR_STEP_RE = re.compile(r"甲(?:に|へ|に対し|の)[^、。]{0,24}?(?:通�
 # Procedural words that add a duty (a form, a report, a deadline): content, never a limit.
 INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
-    r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号")
+    r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号|連帯")
 TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
 DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断)")
 TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
@@ -193,7 +193,9 @@ def _small_paraphrase(reason: Reason) -> bool:
     words = _plain(reason.ref_words) + _plain(reason.draft_words)
     # Numbers, parties, range words and the characters of antonyms (国内/国外, 前/後, 有/無,
     # 可/不可, 許可/禁止) are never mere wording.
-    return reason.rule == "content.changed" and not re.search(
+    either_both = re.search(r"又は|若しくは", reason.ref_words) and re.search(r"及び|並びに", reason.draft_words) \
+        or re.search(r"及び|並びに", reason.ref_words) and re.search(r"又は|若しくは", reason.draft_words)
+    return reason.rule == "content.changed" and not either_both and not re.search(
         r"[0-9０-９甲乙内外前後無不非未禁許否]|以上|以下|以内|未満|超え|まで|毎", words) \
         and len(_plain(reason.ref_words)) <= PARAPHRASE_CHARS and len(_plain(reason.draft_words)) <= PARAPHRASE_CHARS
 
@@ -281,7 +283,23 @@ def _deadline(ref: str, draft: str, polarity: int) -> list[Reason]:
     if prior and not PRIOR_RE.search(draft):
         out.append(_make("deadline.loosened", prior[0], ""))
     out.extend(_act_moved_after(ref, draft))
+    out.extend(_trigger_delayed(ref, draft))
     return out
+
+
+# An event as it happens (漏えい等があった場合) and the same event only once confirmed.
+EVENT_RE = re.compile(r"(?:があった|が発生した|が生じた|のおそれがある)(?:場合|とき)")
+CONFIRMED_RE = re.compile(r"[^、。]{0,8}(?:確定|確認され)(?:した|た)?(?:場合|とき|後)")
+
+
+def _trigger_delayed(ref: str, draft: str) -> list[Reason]:
+    """「漏えい等があった場合は、…速やかに報告し」 → 「漏えい等が確定した場合は」: the duty now
+    waits until the event is confirmed, so a suspected leak goes unreported meanwhile."""
+    event = EVENT_RE.search(ref)
+    if not event or CONFIRMED_RE.search(ref) or EVENT_RE.search(draft):
+        return []
+    later = CONFIRMED_RE.search(draft)
+    return [_make("deadline.loosened", event.group(0), later.group(0))] if later else []
 
 
 # A duty tied to the time before or of an act: 「変更しようとするとき」「取得するときは」.
@@ -574,7 +592,23 @@ def _imperative_restated(edit: Edit, ref: str, draft: str) -> bool:
     return bool(r and d and r[0] == d[0] and not re.sub(r"[ぁ-ん]", "", r[1] + d[1]))
 
 
+DISJUNCTIONS = {"又は", "又", "若しくは", "或いは"}  # Sudachi splits 又は into 又 + は
+CONJUNCTIONS = {"及び", "並びに"}
+
+
+def _logic_swapped(edit: Edit) -> bool:
+    """又は/若しくは (either) became 及び/並びに (both), or the reverse: 「施錠若しくは入退室管理
+    の可能な」 → 「施錠及び入退室管理の可能な」 asks for both. (又は ↔ 若しくは and 及び ↔ 並びに
+    only follow the nesting of the list: editorial.)"""
+    r = {t.norm for t in edit.ref_tokens}
+    d = {t.norm for t in edit.draft_tokens}
+    return bool(r & DISJUNCTIONS and d & CONJUNCTIONS and not d & DISJUNCTIONS
+                or r & CONJUNCTIONS and d & DISJUNCTIONS and not r & CONJUNCTIONS)
+
+
 def _editorial(edit: Edit) -> bool:
+    if _logic_swapped(edit):
+        return False
     toks = edit.ref_tokens + edit.draft_tokens
     if all(_grammatical(t) or t.norm in EDITORIAL_NORMS for t in toks):
         return True
@@ -603,6 +637,14 @@ def _content_counts(text: str) -> Counter:
     """Counter of `_content` over all of `text` (cached: the reference side repeats; never
     mutate the result)."""
     return Counter(_content(tokens(text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _logic_counts(text: str) -> tuple[bool, bool]:
+    """Whether `text` has 「either」 (又は, 若しくは) and 「both」 (及び, 並びに) words (how many
+    follows how a list is split into verbs: 返還、廃棄又は消去 / 返還し、又は廃棄し、若しくは消去し)."""
+    norms = {t.norm for t in tokens(text)}
+    return bool(norms & DISJUNCTIONS), bool(norms & CONJUNCTIONS)
 
 
 def _content(toks) -> list[str]:
@@ -709,7 +751,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int,
     ref, draft = rm.text, dm.text
     if _plain(ref) == _plain(draft):
         return []
-    if _content_counts(ref) == _content_counts(draft):
+    if _content_counts(ref) == _content_counts(draft) and _logic_counts(ref) == _logic_counts(draft):
         return []  # the same words in another order
     spans = exception_spans(ref)
     definitions = definition_spans(ref)
@@ -858,7 +900,9 @@ def _judge_in_exception(rw: str, dw: str, polarity: int) -> list[Reason]:
     if deleted_core:
         effect = polarity
     elif rw and not dw:
-        effect = -polarity
+        # a deleted alternative (「…又は既に保有していた情報」) is one case fewer; any other
+        # deleted words were a condition, and the exception now applies more widely
+        effect = polarity if re.search(r"又は|若しくは|その他", rw) else -polarity
     elif dw and not rw:
         effect = -polarity if re.search(r"又は|若しくは|その他|及び|並びに", dw) else polarity
     elif re.search(r"問わず|かかわらず", dw) and not re.search(r"問わず|かかわらず", rw):
@@ -868,7 +912,7 @@ def _judge_in_exception(rw: str, dw: str, polarity: int) -> list[Reason]:
     if effect < 0:
         name = "content.deleted" if deleted_core else "exception.added" if dw and not rw else "exception.widened"
         return [_make(name, rw, dw)]
-    return [_make("exception.removed" if deleted_core else "content.added", rw, dw)]
+    return [_make("exception.removed" if deleted_core or not dw else "content.added", rw, dw)]
 
 
 def _party_shift(edit: Edit) -> bool:

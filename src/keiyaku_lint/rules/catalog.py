@@ -39,7 +39,8 @@ RULES: tuple[Rule, ...] = (
          "…持ち出してはならない。→ …持ち出してはならない。ただし、業務上必要な場合は、この限りでない。"),
     Rule("KL112", "exception.removed", "strengthen",
          "例外の削除", "exception removed",
-         "Deleting an exception (or an exclusion item) makes the duty apply more widely.",
+         "Deleting an exception, an exclusion item, or one alternative of one (…公知であった情報又は"
+         "既に保有していた情報 → …公知であった情報) makes the duty apply more widely.",
          "甲が同意した場合を除き、持ち出してはならない → 持ち出してはならない"),
     Rule("KL113", "exception.widened", "weaken",
          "例外の要件を緩和", "exception widened",
@@ -50,7 +51,8 @@ RULES: tuple[Rule, ...] = (
          "期限の緩和・削除", "time limit loosened or dropped",
          "速やかに, 直ちに, 遅滞なく, あらかじめ, or N日以内 made longer or removed lets a duty be "
          "performed late; so does a duty tied to the time before an act (変更しようとするとき, "
-         "取得するときは) tied to the time after it (変更したとき, 取得後).",
+         "取得するときは) tied to the time after it (変更したとき, 取得後), or to an event only once it "
+         "is confirmed (漏えい等があった場合 → 漏えい等が確定した場合).",
          "甲に速やかに報告し → 甲に報告し"),
     Rule("KL122", "deadline.tightened", "strengthen",
          "期限の厳格化", "time limit tightened",
