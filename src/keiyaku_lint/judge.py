@@ -522,7 +522,20 @@ def word_edits(ref: str, draft: str) -> list[Edit]:
                               start, stop, d_start, d_stop))
         last_i2, last_j2 = i2, j2
     return [e for e in edits if not _editorial(e) and not _imperative_restated(e, ref, draft)
-            and not _example_added(e, draft) and not _shared_head(e, draft)]
+            and not _example_added(e, draft) and not _shared_head(e, draft) and not _referent_named(e, draft)]
+
+
+def _referent_named(edit: Edit, draft: str) -> bool:
+    """「…甲に速やかに報告し、その指示に従わなければならない」 → 「…甲の指示に…」: その replaced
+    by the party it pointed back to, the one named last before it in the same sentence."""
+    if [t.norm for t in edit.ref_tokens] != ["其の"]:
+        return False
+    named = [t.norm for t in edit.draft_tokens]
+    if len(named) != 2 or named[0] not in ("甲", "乙") or named[1] != "の":
+        return False
+    before = draft[draft.rfind("。", 0, edit.draft_start) + 1:edit.draft_start]
+    nearest = max(before.rfind("甲"), before.rfind("乙"))
+    return nearest >= 0 and before[nearest] == named[0]  # the party named last, not just any
 
 
 _COORDINATOR_RE = re.compile(r"[、，]?(又は|若しくは|及び|並びに)")
