@@ -238,7 +238,29 @@ _SYN_RE, _SYN_TABLE = _synonym_pattern()
 
 
 def apply_synonyms(text: str) -> str:
-    return _SYN_RE.sub(lambda m: _SYN_TABLE[m.group(0)], text)
+    return _SYN_RE.sub(_synonym, text)
+
+
+def _digits(m: re.Match) -> str:
+    return str(kanji_to_int(m.group(0)) or m.group(0))
+
+
+def _synonym(m: re.Match) -> str:
+    return _SYN_TABLE[m.group(0)]
+
+
+# The normalising steps that follow the mapping of the parties, in order; `canon` and
+# `canon_map` both run exactly these (one list, so the two cannot drift apart).
+_STEPS = ((_ROLE_APPOSITION_RE, ""), (_KANJI_NUM_RE, _digits), (_LAW_NUMBER_RE, ""),
+          (_PROVISION_RE, _drop_provision), (_LARGE_TSU_RE, "っ"), (_SYN_RE, _synonym),
+          (_ANNEX_CITE_RE, "別添特記事項"))
+_XREF_STEPS = ((_XREF_RE, _XREF_TOKEN), (_XREF_RUN_RE, _XREF_TOKEN))
+_PUNCT_STEPS = ((_PUNCT_RE, ""),)
+
+
+def _steps(parties: Parties, keep_punct: bool, keep_xref: bool) -> list[tuple[re.Pattern, object]]:
+    return [*parties.substitutions(), *_STEPS, *(() if keep_xref else _XREF_STEPS),
+            *(() if keep_punct else _PUNCT_STEPS)]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -246,19 +268,8 @@ def canon_map(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False
               keep_xref: bool = False) -> Mapped:
     """`canon` with the source span of every character (see `Mapped`)."""
     m = Mapped.of(text).sub(_SPACE_RE, "")
-    for pattern, repl in parties.substitutions():
+    for pattern, repl in _steps(parties, keep_punct, keep_xref):
         m = m.sub(pattern, repl)
-    m = m.sub(_ROLE_APPOSITION_RE, "")
-    m = m.sub(_KANJI_NUM_RE, lambda x: str(kanji_to_int(x.group(0)) or x.group(0)))
-    m = m.sub(_LAW_NUMBER_RE, "")
-    m = m.sub(_PROVISION_RE, _drop_provision)
-    m = m.sub(_LARGE_TSU_RE, "っ")
-    m = m.sub(_SYN_RE, lambda x: _SYN_TABLE[x.group(0)])
-    m = m.sub(_ANNEX_CITE_RE, "別添特記事項")
-    if not keep_xref:
-        m = m.sub(_XREF_RE, _XREF_TOKEN).sub(_XREF_RUN_RE, _XREF_TOKEN)
-    if not keep_punct:
-        m = m.sub(_PUNCT_RE, "")
     return m
 
 
@@ -270,19 +281,8 @@ def canon(text: str, parties: Parties = NO_PARTIES, keep_punct: bool = False, ke
     The same steps as `canon_map`, on plain strings (3× faster: alignment calls this
     for every paragraph); tests check that both agree."""
     text = _SPACE_RE.sub("", "".join(map(_nfkc_char, text)))
-    for pattern, repl in parties.substitutions():
+    for pattern, repl in _steps(parties, keep_punct, keep_xref):
         text = pattern.sub(repl, text)
-    text = _ROLE_APPOSITION_RE.sub("", text)
-    text = _KANJI_NUM_RE.sub(lambda x: str(kanji_to_int(x.group(0)) or x.group(0)), text)
-    text = _LAW_NUMBER_RE.sub("", text)
-    text = _PROVISION_RE.sub(_drop_provision, text)
-    text = _LARGE_TSU_RE.sub("っ", text)
-    text = _SYN_RE.sub(lambda x: _SYN_TABLE[x.group(0)], text)
-    text = _ANNEX_CITE_RE.sub("別添特記事項", text)
-    if not keep_xref:
-        text = _XREF_RUN_RE.sub(_XREF_TOKEN, _XREF_RE.sub(_XREF_TOKEN, text))
-    if not keep_punct:
-        text = _PUNCT_RE.sub("", text)
     return text
 
 
