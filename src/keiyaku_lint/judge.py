@@ -616,7 +616,7 @@ def _logic_swapped(edit: Edit) -> bool:
     r = {t.norm for t in edit.ref_tokens}
     d = {t.norm for t in edit.draft_tokens}
     return bool(r & DISJUNCTIONS and d & CONJUNCTIONS and not d & DISJUNCTIONS
-                or r & CONJUNCTIONS and d & DISJUNCTIONS and not d & CONJUNCTIONS)
+                or r & CONJUNCTIONS and d & DISJUNCTIONS and not r & CONJUNCTIONS)
 
 
 def _editorial(edit: Edit) -> bool:
