@@ -610,13 +610,14 @@ CONJUNCTIONS = {"及び", "並びに"}
 
 
 def _logic_swapped(edit: Edit) -> bool:
-    """又は/若しくは (either) became 及び/並びに (both), or the reverse: 「施錠若しくは入退室管理
-    の可能な」 → 「施錠及び入退室管理の可能な」 asks for both. (又は ↔ 若しくは and 及び ↔ 並びに
-    only follow the nesting of the list: editorial.)"""
+    """又は/若しくは (either) became 及び/並びに (both): 「施錠若しくは入退室管理の可能な」 →
+    「施錠及び入退室管理の可能な」 asks for both. Only this direction: inside a negation
+    (漏えい、毀損及び滅失…することのないよう → …又は滅失…) 及び → 又は says the same, and telling
+    that scope from a duty list is not done yet. (又は ↔ 若しくは and 及び ↔ 並びに only follow
+    the nesting of the list: editorial.)"""
     r = {t.norm for t in edit.ref_tokens}
     d = {t.norm for t in edit.draft_tokens}
-    return bool(r & DISJUNCTIONS and d & CONJUNCTIONS and not d & DISJUNCTIONS
-                or r & CONJUNCTIONS and d & DISJUNCTIONS and not r & CONJUNCTIONS)
+    return bool(r & DISJUNCTIONS and d & CONJUNCTIONS and not d & DISJUNCTIONS)
 
 
 def _editorial(edit: Edit) -> bool:
