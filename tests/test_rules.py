@@ -15,6 +15,8 @@ variant written for this test (not copied from the corpora):
     item_edits  {item label: new text, or null to delete the item} applied to the
                 reference items (labels as in the reference: (1), ア, 一)
     parties  {"kou": [...], "otsu": [...]}: the draft's names for 甲 and 乙
+    draft_terms  the terms the draft defines (以下「…」という); by default those of the
+             reference, as a draft that is the reference with edits defines them
     contract {"articles": [A, ...], "insert_after": {clause id: paragraph}}: instead of
              calling the judge, a small contract with those 特記事項 articles (reference
              text, plus the inserted paragraphs) goes through structure.parse_text and
@@ -32,9 +34,9 @@ from pathlib import Path
 
 import pytest
 
-from keiyaku_lint.audit import audit_tree
-from keiyaku_lint.japanese import NO_PARTIES, Parties
-from keiyaku_lint.judge import judge
+from keiyaku_lint.audit import audit_tree, reference_terms
+from keiyaku_lint.japanese import NO_PARTIES, Parties, canon
+from keiyaku_lint.judge import Terms, judge
 from keiyaku_lint.reference import load_reference
 from keiyaku_lint.rules.catalog import BY_NAME
 from keiyaku_lint.structure import parse_text
@@ -51,7 +53,7 @@ JUDGED_RULES = [
     "deadline.loosened", "deadline.tightened", "minimum.lowered", "minimum.raised",
     "survival.dropped", "item.deleted", "scope.narrowed", "means.loosened", "approval.downgraded",
     "oversight.downgraded", "party.shifted", "care.lowered", "liability.limited",
-    "negation.flipped", "override.added",
+    "negation.flipped", "override.added", "term.replaced",
 ]
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -66,6 +68,13 @@ def _parties(case: dict) -> Parties:
     if not spec:
         return NO_PARTIES
     return Parties(kou=tuple(spec.get("kou", ())), otsu=tuple(spec.get("otsu", ())))
+
+
+def _terms(case: dict) -> Terms:
+    ours = reference_terms(reference())
+    if "draft_terms" not in case:
+        return Terms(ours, ours)
+    return Terms(ours, frozenset(canon(t) for t in case["draft_terms"]))
 
 
 def draft_of(case: dict) -> tuple[str, list[str]]:
@@ -132,7 +141,7 @@ def _check(case: dict, status: str, rules: list[str], detail) -> None:
 def test_judge_case(case):
     clause = reference().clause(case["clause"])
     text, items = draft_of(case)
-    verdict = judge(clause, text, items, _parties(case), clause.polarity)
+    verdict = judge(clause, text, items, _parties(case), clause.polarity, _terms(case))
     rules = [r.rule for r in verdict.reasons]
     _check(case, verdict.status, rules, [(r.rule, r.ref_words, r.draft_words) for r in verdict.reasons])
     for reason in verdict.reasons:  # every reason renders in both languages

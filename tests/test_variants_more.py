@@ -43,12 +43,14 @@ CASES = [
     ("kisai-2-1", "個人情報の適正な取扱いについて必要な措置を講じなければならない。", "個人情報の適正な取扱いのために必要な措置を講じなければならない。", "ok"),
     # the preamble defines 受託者○○（以下「乙」という。）: a clause that says 受託者 means 乙
     ("tokki-4-1", "第４条　乙は、この契約による業務に関して", "第４条　受託者は、この契約による業務に関して", "ok"),
-    pytest.param("tokki-6-2", "事業所内から持ち出してはならない。", "事業所の外へ持ち出してはならない。", "ok",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "a deliberate trade-off: a swap touching an antonym character (内/外, 前/後, 有/無) is never "
-                     "taken for wording, so that 日本国内 → 日本国外 cannot pass as ok; this true paraphrase "
-                     "is reported altered. (Normalising 内から/の外へ/から 持ち出す to one form was tried and "
-                     "undone: it let 作業場所から → 事業所の外に pass as a short paraphrase.)"))),
+    # 内/外 never pass as wording on their own (日本国内 → 日本国外 must not be ok): this is the
+    # same act only because 事業所内から / 事業所の外へ / 事業所から 持ち出す are one phrase
+    ("tokki-6-2", "事業所内から持ち出してはならない。", "事業所の外へ持ち出してはならない。", "ok"),
+    # a term the reference defines swapped for another word is never wording (KL163), and
+    # the 持ち出す phrase above does not let 作業場所から → 事業所の外に pass
+    ("tokki-6-5", "作業場所から持ち出しては", "事業所の外に持ち出しては", "altered"),
+    ("tokki-6-5", "当該パソコン等を作業場所から", "当該パソコン等を作業所から", "altered"),
+    ("tokki-6-4", "特定した作業場所を", "特定した事業所を", "altered"),
 ]
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from .align import Match, Unit, align
 from .errors import KeiyakuLintError
-from .japanese import NO_PARTIES, Parties, detect_parties, guess_parties
-from .judge import Reason, Verdict, decide, judge
+from .japanese import NO_PARTIES, Parties, defined_terms, detect_parties, guess_parties
+from .judge import NO_TERMS, Reason, Terms, Verdict, decide, judge
 from .reference import RefClause, Reference
 from .rules.catalog import rule
 from .structure import DocTree, Item, Paragraph, parse_lines
@@ -97,7 +97,8 @@ def audit_tree(tree: DocTree, ref: Reference) -> DocResult:
     if parties == NO_PARTIES:
         parties = guess_parties("".join(p.full_text for _, _, p in tree.paragraphs()))
     matches, leftover = align(ref, tree, parties)
-    findings = [_finding(matches[c.id], parties) for c in ref.clauses]
+    terms = Terms(reference_terms(ref), defined_terms("\n".join(p.full_text for _, _, p in tree.paragraphs())))
+    findings = [_finding(matches[c.id], parties, terms) for c in ref.clauses]
     by_id = {f.clause_id: f for f in findings}
     extras = _extras(leftover, matches, by_id)
     return DocResult(tree.path, findings=findings, extras=extras, parties=parties)
@@ -127,13 +128,23 @@ def _item_texts(items: list[Item]) -> list[str]:
     return out
 
 
-def _finding(match: Match, parties: Parties) -> Finding:
+_REF_TERMS: dict[int, frozenset[str]] = {}
+
+
+def reference_terms(ref: Reference) -> frozenset[str]:
+    """The terms the reference set defines, once per reference set (per process)."""
+    if id(ref) not in _REF_TERMS:
+        _REF_TERMS[id(ref)] = defined_terms("\n".join(c.full_text for c in ref.clauses))
+    return _REF_TERMS[id(ref)]
+
+
+def _finding(match: Match, parties: Parties, terms: Terms = NO_TERMS) -> Finding:
     clause = match.clause
     if not match.units:
         return Finding(clause, "missing", reasons=[])
     text = "".join(u.para.text for u in match.units)
     items = [t for u in match.units for t in _item_texts(u.para.items)]
-    verdict: Verdict = judge(clause, text, items, parties, getattr(clause, "polarity", 1))
+    verdict: Verdict = judge(clause, text, items, parties, getattr(clause, "polarity", 1), terms)
     found = "\n".join(u.para.full_text for u in match.units)
     return Finding(clause, verdict.status, _location(match.units[0]), round(match.score, 3),
                    verdict.reasons, found, match.how)

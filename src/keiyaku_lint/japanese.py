@@ -55,6 +55,8 @@ SYNONYMS: list[tuple[str, str]] = [
     ("最小限に抑え", "最小限にし"), ("最小限にとどめ", "最小限にし"), ("最小限に留め", "最小限にし"),
     ("場合には", "場合は"),
     ("ときには", "場合は"), ("ときは", "場合は"),
+    # 事業所内から / 事業所の外へ / 事業所から持ち出す: the same act (国内 ↔ 国外 still differ)
+    ("内から持ち出", "から持ち出"), ("の外に持ち出", "から持ち出"), ("の外へ持ち出", "から持ち出"),
     ("将来において", "今後"), ("のいかんにかかわらず", "にかかわらず"),
     ("との間の", "との"),  # 乙と派遣元との間の契約 = 乙と派遣元との契約
     ("の遂行のため", "を行うため"), ("の遂行に当たり", "を行うに当たり"),  # 業務の遂行のため = 業務を行うため
@@ -108,8 +110,16 @@ def _party_substitutions(kou: tuple[str, ...], otsu: tuple[str, ...]) -> list[tu
 NO_PARTIES = Parties()
 
 _DEFINED_RE = re.compile(r"(?:以下|以下単に)「([^」]{1,6})」という")
+_TERM_RE = re.compile(r"以下(?:単に)?「([^」]{1,10})」という")
 _PARTY_WORDS = ("甲", "乙", "丙")
 _ROLE_DEFINED_RE = re.compile(r"(委託者|発注者|受託者|受注者|請負者)[^(「」。、]{0,40}(?:\(以下「|を)(甲|乙)(?:」という|と)")
+
+
+def defined_terms(text: str) -> frozenset[str]:
+    """Terms `text` defines (「…（以下「作業場所」という。）」), in comparison form, party
+    names (甲, 乙) left out."""
+    return frozenset(canon(t) for t in _TERM_RE.findall(unicodedata.normalize("NFKC", text))
+                     if t not in _PARTY_WORDS)
 
 
 def detect_parties(preamble: str) -> Parties:

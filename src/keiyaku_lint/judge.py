@@ -25,6 +25,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -152,13 +153,24 @@ FUNCTION_POS = {"助詞", "補助記号", "空白", "接頭辞"}
 # ------------------------------------------------------------------ entry point
 
 
+class Terms(NamedTuple):
+    """Defined terms (以下「作業場所」という), in comparison form: those of the reference
+    set and those the draft defines itself."""
+
+    reference: frozenset[str] = frozenset()
+    draft: frozenset[str] = frozenset()
+
+
+NO_TERMS = Terms()
+
+
 def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: Parties,
-          polarity: int = 1) -> Verdict:
+          polarity: int = 1, terms: Terms = NO_TERMS) -> Verdict:
     """Verdict for a reference clause against the draft paragraph(s) aligned to it.
 
     `draft_text` is the draft paragraph's own sentences, `draft_items` its item texts
     (all depths, in order). `polarity` is −1 for a clause that is itself an exclusion
-    or a concession to 乙 (the reference data says which).
+    or a concession to 乙 (the reference data says which). `terms`: see `_term_replaced`.
     """
     ref_items = [it.text for it in clause.walk_items()]
     if ref_items and not draft_items:
@@ -179,8 +191,13 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
     reasons += analyse_edits(ref_main, draft_main, polarity, parties)
     reasons += compare_items(ref_items, draft_items, parties, polarity)
     reasons = sorted(_dedupe(reasons), key=lambda r: -EFFECT_RANK[r.effect])  # weakening first
-    if reasons and all(_small_paraphrase(r) for r in reasons):
-        return Verdict("ok")
+    if all(_small_paraphrase(r) for r in reasons):
+        # nothing but short swaps (or nothing the edit rules name): wording, unless one of
+        # them replaces a defined term, which then explains the clause on its own
+        term = _term_replaced(ref_all, draft_all, terms)
+        if term is None:
+            return Verdict("ok")
+        reasons = [r for r in reasons if term.ref_words not in _plain(r.ref_words)] + [term]
     return Verdict(decide(reasons), reasons)
 
 
@@ -198,6 +215,38 @@ def _small_paraphrase(reason: Reason) -> bool:
     return reason.rule == "content.changed" and not either_both and not re.search(
         r"[0-9０-９甲乙内外前後無不非未禁許否]|以上|以下|以内|未満|超え|まで|毎", words) \
         and len(_plain(reason.ref_words)) <= PARAPHRASE_CHARS and len(_plain(reason.draft_words)) <= PARAPHRASE_CHARS
+
+
+def _term_replaced(ref: str, draft: str, terms: Terms) -> Reason | None:
+    """The draft uses a term the reference defines (作業場所, 業務従事者) fewer times than
+    the clause does: 作業場所 → 事業所 is then a different place, never a word or two of
+    wording, however short. The one exception is a draft that does not define the term
+    but uses a term of its own here (以下「取扱場所」という): it may have renamed it."""
+    own = [t for t in terms.draft - terms.reference if t in draft]
+    for term in sorted(terms.reference, key=len, reverse=True):
+        if ref.count(term) > draft.count(term) and (term in terms.draft or not own):
+            return _make("term.replaced", term, _counterpart(ref, draft, term))
+    return None
+
+
+def _counterpart(ref: str, draft: str, term: str) -> str:
+    """The draft's words where the reference has `term` (its first occurrence the draft
+    changed), found by mapping the term's ends through a character diff."""
+    blocks = difflib.SequenceMatcher(None, ref, draft, autojunk=False).get_opcodes()
+
+    def at(i: int, end: bool) -> int:
+        for tag, i1, i2, j1, j2 in blocks:
+            if i1 <= i < i2 or (end and i == i2):
+                return j1 + (i - i1) if tag == "equal" else (j2 if end else j1)
+        return len(draft)
+
+    start = ref.find(term)
+    while start >= 0:
+        words = draft[at(start, False):at(start + len(term), True)]
+        if words != term:
+            return words
+        start = ref.find(term, start + 1)
+    return ""
 
 
 def _plain(text: str) -> str:

@@ -94,6 +94,13 @@ RULES: tuple[Rule, ...] = (
          "対象範囲の拡大", "scope broadened",
          "More information or more cases covered: a stricter clause.",
          "提供を受けた機密情報 → 提供を受け、又は取得した機密情報"),
+    Rule("KL163", "term.replaced", "alter",
+         "定義語の置換", "defined term replaced",
+         "A clause that uses a term the reference defines (以下「作業場所」という, 業務従事者, パソコン等) "
+         "now says something else in its place. However short the swap, the clause then speaks of a "
+         "place, a person or a thing the contract does not define, so it is never taken for wording. "
+         "(A draft that defines a term of its own instead, 以下「取扱場所」という, is taken to have renamed it.)",
+         "当該パソコン等を作業場所から持ち出して → 当該パソコン等を事業所から持ち出して"),
     Rule("KL171", "approval.downgraded", "weaken",
          "承諾要件の格下げ", "approval downgraded",
          "承諾 / 承認 / 同意 / 許可 replaced by 協議, 通知, 報告 or 届出: the client no longer decides.",
