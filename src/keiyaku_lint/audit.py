@@ -5,12 +5,14 @@ The result is plain data (`DocResult`); every output format is built from it in
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from .align import Match, Unit, align
 from .errors import KeiyakuLintError
-from .japanese import NO_PARTIES, Parties, defined_terms, detect_parties, guess_parties
+from .japanese import (NO_PARTIES, Parties, defined_terms, detect_parties, guess_parties, renamed_terms,
+                       term_definitions)
 from .judge import NO_TERMS, Reason, Terms, Verdict, decide, judge
 from .reference import RefClause, Reference
 from .rules.catalog import rule
@@ -96,8 +98,12 @@ def audit_tree(tree: DocTree, ref: Reference) -> DocResult:
     parties = detect_parties(_preamble(tree))
     if parties == NO_PARTIES:
         parties = guess_parties("".join(p.full_text for _, _, p in tree.paragraphs()))
+    draft_text = "\n".join(p.full_text for _, _, p in tree.paragraphs())
+    renamed = renamed_terms(reference_definitions(ref), term_definitions(draft_text))
+    if renamed:
+        parties = dataclasses.replace(parties, terms=renamed)
     matches, leftover = align(ref, tree, parties)
-    terms = Terms(reference_terms(ref), defined_terms("\n".join(p.full_text for _, _, p in tree.paragraphs())))
+    terms = Terms(reference_terms(ref), defined_terms(draft_text))
     findings = [_finding(matches[c.id], parties, terms) for c in ref.clauses]
     by_id = {f.clause_id: f for f in findings}
     extras = _extras(leftover, matches, by_id)
@@ -128,14 +134,24 @@ def _item_texts(items: list[Item]) -> list[str]:
     return out
 
 
-_REF_TERMS: dict[int, frozenset[str]] = {}
+_REF_TERMS: dict[int, tuple[frozenset[str], dict[str, str]]] = {}
+
+
+def _reference_term_data(ref: Reference) -> tuple[frozenset[str], dict[str, str]]:
+    if id(ref) not in _REF_TERMS:
+        text = "\n".join(c.full_text for c in ref.clauses)
+        _REF_TERMS[id(ref)] = (defined_terms(text), term_definitions(text))
+    return _REF_TERMS[id(ref)]
 
 
 def reference_terms(ref: Reference) -> frozenset[str]:
     """The terms the reference set defines, once per reference set (per process)."""
-    if id(ref) not in _REF_TERMS:
-        _REF_TERMS[id(ref)] = defined_terms("\n".join(c.full_text for c in ref.clauses))
-    return _REF_TERMS[id(ref)]
+    return _reference_term_data(ref)[0]
+
+
+def reference_definitions(ref: Reference) -> dict[str, str]:
+    """Each term the reference defines with its defining words (`term_definitions`)."""
+    return _reference_term_data(ref)[1]
 
 
 def _finding(match: Match, parties: Parties, terms: Terms = NO_TERMS) -> Finding:

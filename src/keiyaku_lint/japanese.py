@@ -81,13 +81,17 @@ _PUNCT_RE = re.compile(r"[、。，．,.・「」『』()（）\[\]［］【】:
 
 @dataclass(frozen=True)
 class Parties:
-    """Aliases a draft uses for the reference's 甲 (the client) and 乙 (the contractor)."""
+    """Aliases a draft uses for the reference's 甲 (the client) and 乙 (the contractor), and
+    `terms`: (the draft's term, the reference's term) for defined terms the draft renamed
+    (see `renamed_terms`)."""
 
     kou: tuple[str, ...] = ()
     otsu: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
 
     def substitutions(self) -> list[tuple[re.Pattern, str]]:
-        return _party_substitutions(self.kou, self.otsu)
+        subs = _party_substitutions(self.kou, self.otsu)
+        return subs + _term_substitutions(self.terms) if self.terms else subs
 
     def apply(self, text: str) -> str:
         for pattern, role in self.substitutions():
@@ -109,10 +113,58 @@ def _party_substitutions(kou: tuple[str, ...], otsu: tuple[str, ...]) -> list[tu
 
 NO_PARTIES = Parties()
 
+
+@functools.lru_cache(maxsize=64)
+def _term_substitutions(terms: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern, str]]:
+    out = []
+    for ours, theirs in terms:
+        # not the defining words (取り扱う責任者（以下「責任者」という）), and where the draft's
+        # term is part of the reference's (従事者, 業務従事者) not the reference's term itself
+        before, after = "", r"(?!\(以下)"
+        if ours in theirs:
+            i = theirs.index(ours)
+            before = f"(?<!{re.escape(theirs[:i])})" if i else ""
+            after += f"(?!{re.escape(theirs[i + len(ours):])})" if theirs[i + len(ours):] else ""
+        out.append((re.compile(before + re.escape(ours) + after), theirs))
+    return out
+
 _DEFINED_RE = re.compile(r"(?:以下|以下単に)「([^」]{1,6})」という")
 _TERM_RE = re.compile(r"以下(?:単に)?「([^」]{1,10})」という")
 _PARTY_WORDS = ("甲", "乙", "丙")
 _ROLE_DEFINED_RE = re.compile(r"(委託者|発注者|受託者|受注者|請負者)[^(「」。、]{0,40}(?:\(以下「|を)(甲|乙)(?:」という|と)")
+
+
+_DEFINITION_RE = re.compile(r"([^「」()、。]{0,16})\(以下(?:単に)?「([^」]{1,10})」という")
+
+
+def term_definitions(text: str) -> dict[str, str]:
+    """Terms `text` defines, each with the words that define it, in comparison form:
+    「業務に従事する者（以下「業務従事者」という。）」 → {"業務従事者": "業務に従事する者"}."""
+    out: dict[str, str] = {}
+    for words, term in _DEFINITION_RE.findall(unicodedata.normalize("NFKC", text)):
+        if term not in _PARTY_WORDS:
+            out.setdefault(term, canon(words))
+    return out
+
+
+def renamed_terms(reference: dict[str, str], draft: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(draft term, reference term) for each term the reference defines (`term_definitions`)
+    that the draft defines under another name by the same words: 「業務に従事する者（以下
+    「従事者」という。）」 renames 業務従事者. The defining words must end alike (3 characters
+    or more) and point at one term only.
+
+    The draft's name is then read as the reference's term everywhere in the draft. Where the
+    reference itself uses that name as a plain word (責任者 for 業務責任者, and a certificate
+    that lists a 責任者) that one place reads as changed: one `altered` clause, where not
+    renaming makes every clause that uses the term read as changed."""
+    pairs = []
+    for term, words in reference.items():
+        if term in draft or len(words) < 3:
+            continue
+        same = [t for t, w in draft.items() if t not in reference and w.endswith(words[-3:])]
+        if len(same) == 1:
+            pairs.append((same[0], term))
+    return tuple(pairs)
 
 
 def defined_terms(text: str) -> frozenset[str]:
