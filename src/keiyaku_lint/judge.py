@@ -145,6 +145,7 @@ PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず|ない�
 EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
 XREF_COUNT_RE = re.compile(r"前([0-9]*)項")
 DEFINITION_RE = re.compile(r"[^、。]*?と定義する")
+TERM_DEFINITION_RE = re.compile(r"[（(]以下(?:単に)?「[^」]{1,10}」という")
 # Markers that open an exception inside a reference sentence.
 EXCEPTION_CORE_RE = re.compile(r"ただし|この限りでない|を除き|を除いて|を除く|除き|可能な限り|原則として|必要に応じ")
 FUNCTION_POS = {"助詞", "補助記号", "空白", "接頭辞"}
@@ -728,6 +729,10 @@ def definition_spans(text: str) -> list[tuple[int, int]]:
             if re.search(r"(もの|をいう。?)$", inner):
                 spans.append((start, pos + 1))
     spans += [(m.start(), m.end()) for m in DEFINITION_RE.finditer(text)]
+    for m in TERM_DEFINITION_RE.finditer(text):
+        # the words a term stands for: 「…を取り扱う場所（以下「作業場所」という。）」
+        start = max(text.rfind(c, 0, m.start()) for c in "、。)）") + 1
+        spans.append((max(start, m.start() - 40), m.start()))
     return spans
 
 
