@@ -130,7 +130,7 @@ INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
     r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号|連帯")
 TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
-DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断)")
+DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断|指定|選定|選択|決定)")  # 乙が指定する場所
 TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
 # A right given to the contractor: 乙は、…を拒むことができる / …を要しない.
 CONTRACTOR_RIGHT_RE = re.compile(r"乙は[^。]*(ことができる|拒む|拒否|要しない|妨げない|免れる)")
@@ -219,14 +219,17 @@ def _small_paraphrase(reason: Reason) -> bool:
 
 
 def _term_replaced(ref: str, draft: str, terms: Terms) -> Reason | None:
-    """The draft uses a term the reference defines (作業場所, 業務従事者) fewer times than
-    the clause does: 作業場所 → 事業所 is then a different place, never a word or two of
-    wording, however short. The one exception is a draft that does not define the term
-    but uses a term of its own here (以下「取扱場所」という): it may have renamed it."""
+    """The draft uses a term the reference defines (作業場所, 業務従事者) fewer or more times
+    than the clause does: 作業場所 → 事業所 (or 事業所 → 作業場所) is then a different
+    place, never a word or two of wording, however short. The one exception is a draft
+    that does not define the term but uses a term of its own here (以下「取扱場所」という):
+    it may have renamed it."""
     own = [t for t in terms.draft - terms.reference if t in draft]
     for term in sorted(terms.reference, key=len, reverse=True):
         if ref.count(term) > draft.count(term) and (term in terms.draft or not own):
             return _make("term.replaced", term, _counterpart(ref, draft, term))
+        if draft.count(term) > ref.count(term):
+            return _make("term.replaced", _counterpart(draft, ref, term), term)
     return None
 
 
@@ -729,8 +732,13 @@ def definition_spans(text: str) -> list[tuple[int, int]]:
             if re.search(r"(もの|をいう。?)$", inner):
                 spans.append((start, pos + 1))
     spans += [(m.start(), m.end()) for m in DEFINITION_RE.finditer(text)]
+    return spans
+
+
+def term_spans(text: str) -> list[tuple[int, int]]:
+    """The words a term stands for: 「…を取り扱う場所（以下「作業場所」という。）」."""
+    spans = []
     for m in TERM_DEFINITION_RE.finditer(text):
-        # the words a term stands for: 「…を取り扱う場所（以下「作業場所」という。）」
         start = max(text.rfind(c, 0, m.start()) for c in "、。)）") + 1
         spans.append((max(start, m.start() - 40), m.start()))
     return spans
@@ -822,7 +830,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int,
     if _content_counts(ref) == _content_counts(draft) and _logic_counts(ref) == _logic_counts(draft):
         return []  # the same words in another order
     spans = exception_spans(ref)
-    definitions = definition_spans(ref)
+    definitions = definition_spans(ref), term_spans(ref)
     out = []
     for edit in _drop_moves(word_edits(ref, draft)):
         found = _judge_edit(edit, spans, definitions, polarity, ref, whole_exception)
@@ -906,7 +914,10 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
     if inside:
         return _judge_in_exception(rw if _content_words(edit.ref_tokens) else "",
                                    dw if _content_words(edit.draft_tokens) else "", polarity)
-    in_def = any(s <= edit.ref_start and end <= e + 1 for s, e in definitions)
+    # Inside what a term stands for only words added narrow it (業務に専ら従事する者); a
+    # rewrite there (を取り扱う → の取扱いに係る) is judged like any other.
+    in_def = any(s <= edit.ref_start and end <= e + 1 for s, e in definitions[0]) or not rw and any(
+        s <= edit.ref_start and end <= e + 1 for s, e in definitions[1])
     # alternatives inserted just before 「…に限定」「…を除き」 widen what is allowed
     restrictive = bool(RESTRICTIVE_RE.search(ref_text[edit.ref_start:]))
     # 「…があった場合は」 → 「…が発生し、又は発生したおそれがある場合は」: another case that

@@ -97,8 +97,9 @@ RULES: tuple[Rule, ...] = (
     Rule("KL163", "term.replaced", "alter",
          "定義語の置換", "defined term replaced",
          "A clause that uses a term the reference defines (以下「作業場所」という, 業務従事者, パソコン等) "
-         "now says something else in its place. However short the swap, the clause then speaks of a "
-         "place, a person or a thing the contract does not define, so it is never taken for wording. "
+         "now says something else in its place, or the other way round (事業所 → 作業場所). However "
+         "short the swap, the clause then speaks of another place, person or thing, so it is never "
+         "taken for wording. "
          "(A draft that defines a term of its own instead, 以下「取扱場所」という, is taken to have renamed it.)",
          "当該パソコン等を作業場所から持ち出して → 当該パソコン等を事業所から持ち出して"),
     Rule("KL171", "approval.downgraded", "weaken",
