@@ -467,10 +467,18 @@ def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
 
 def _soft_duty(ref: str, draft: str, polarity: int) -> list[Reason]:
     r_words = [m.group(0) for m in SOFT_DUTY_RE.finditer(ref)]
-    added = [w for w in (m.group(0) for m in SOFT_DUTY_RE.finditer(draft)) if w not in r_words]
+    added = [w for w in (m.group(0) for m in SOFT_DUTY_RE.finditer(draft))
+             if w not in r_words and _new_soft_verb(w, ref, draft)]
     if added:
         return [_make("modality.softened" if polarity > 0 else "modality.strengthened", "", added[0])]
     return []
+
+
+def _new_soft_verb(words: str, ref: str, draft: str) -> bool:
+    """公表に努め → 公表するよう努め is the same effort duty said with a verb: the soft verb
+    is new only when the draft uses it more often than the reference."""
+    verb = re.search(r"(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え)$", words)
+    return verb is None or draft.count(verb.group(1)) > ref.count(verb.group(1))
 
 
 def _xref_scope(ref: str, draft: str, polarity: int) -> list[Reason]:
