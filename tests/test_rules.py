@@ -14,6 +14,7 @@ variant written for this test (not copied from the corpora):
     replace  [[old, new], ...] applied to the reference text
     item_edits  {item label: new text, or null to delete the item} applied to the
                 reference items (labels as in the reference: (1), ア, 一)
+    items_added  item texts appended after the reference items
     parties  {"kou": [...], "otsu": [...]}: the draft's names for 甲 and 乙
     draft_terms  the terms the draft defines (以下「…」という); by default those of the
              reference, as a draft that is the reference with edits defines them
@@ -96,7 +97,7 @@ def draft_of(case: dict) -> tuple[str, list[str]]:
         else:
             items.append(item.text)
     assert not edits, f"{case['id']}: no item labelled {sorted(edits)} in {clause.id}"
-    return text, items
+    return text, items + list(case.get("items_added", []))
 
 
 def contract_of(case: dict) -> str:
@@ -176,7 +177,7 @@ def test_case_ids_unique_and_well_formed():
         assert c["expect"] in ("ok", "altered", "weakened")
         assert c["rule"] in BY_NAME
         assert all(r in BY_NAME for r in c.get("also", []))
-        assert ("contract" in c) != ("draft" in c or "replace" in c or "item_edits" in c), c["id"]
+        assert ("contract" in c) != ("draft" in c or "replace" in c or "item_edits" in c or "items_added" in c), c["id"]
 
 
 @pytest.mark.parametrize("name", JUDGED_RULES)

@@ -24,6 +24,8 @@ from .numerals import kanji_to_int
 # rewritten to the right-hand form before comparison (canon and token level).
 SYNONYMS: list[tuple[str, str]] = [
     ("返還", "返却"),
+    ("日本国内", "国内"), ("日本国外", "国外"),  # in a Japanese public contract, the same place
+    ("ものと定義する", "ものをいう"), ("各号のいずれかに該当する", "各号に該当する"),  # 各号に該当する = any of them
     ("のっと", "則"),
     ("この契約", "本契約"),
     ("年間以上", "年以上"),

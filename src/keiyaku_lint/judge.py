@@ -130,13 +130,14 @@ INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
     r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号|連帯")
 TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
+EQUIVALENT_RE = re.compile(r"同等以上|同等程度以上|同等の水準以上")
 DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断|指定|選定|選択|決定)")  # 乙が指定する場所
 TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
 # A right given to the contractor: 乙は、…を拒むことができる / …を要しない.
 CONTRACTOR_RIGHT_RE = re.compile(r"乙は[^。]*(ことができる|拒む|拒否|要しない|妨げない|免れる)")
 # Verbs that turn a duty to do into a duty to ask, tell or take note (no 努める needed).
 SOFT_DUTY_RE = re.compile(r"よう(に)?[^、。]{0,12}(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え)"
-                          r"|周知|注意し|参考として|参考に")
+                          r"|周知|注意し|参考として|参考に|検討する|検討し")  # 公表を検討するものとする
 # 「…しないこと。」 ends a prohibition in the list style of 特記事項.
 STRONG_CONTROL_RE = re.compile(r"承諾|承認|同意|許可|限定|に限(?:る|らなければ|ること)|指示|算定"
                                r"|[てで]はならな|[てで]はならず|ないものとする"
@@ -408,6 +409,9 @@ def _minimum(ref: str, draft: str, polarity: int) -> list[Reason]:
         out.append(_make("minimum.raised", _m(FREQUENCY_RE, ref), _m(FREQUENCY_RE, draft)))
     if "少なくとも" in ref and "少なくとも" not in draft and not any(r.rule == "minimum.lowered" for r in out):
         out.append(_make("minimum.lowered", "少なくとも", ""))
+    if EQUIVALENT_RE.search(ref) and not EQUIVALENT_RE.search(draft):
+        # 暗号化処理又はこれと同等以上の保護措置: the floor is gone, whatever replaces it
+        out.append(_make("minimum.lowered", _m(EQUIVALENT_RE, ref), ""))
     if polarity > 0 and COUNT_CAP_RE.search(draft) and not COUNT_CAP_RE.search(ref):
         out.append(_make("scope.narrowed", "", _m(COUNT_CAP_RE, draft)))
     return out
@@ -477,7 +481,7 @@ def _soft_duty(ref: str, draft: str, polarity: int) -> list[Reason]:
 def _new_soft_verb(words: str, ref: str, draft: str) -> bool:
     """公表に努め → 公表するよう努め is the same effort duty said with a verb: the soft verb
     is new only when the draft uses it more often than the reference."""
-    verb = re.search(r"(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え)$", words)
+    verb = re.search(r"(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え|検討)(する|し)?$", words)
     return verb is None or draft.count(verb.group(1)) > ref.count(verb.group(1))
 
 
@@ -904,6 +908,8 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
     rw, dw = edit.ref_words, edit.draft_words
     if (_modal_only(rw) or not rw) and (_modal_only(dw) or not dw):
         return []  # a change of modality is the modality detector's business
+    if not rw and _addressee_named(dw, ref_text):
+        return []
     if _party_shift(edit):
         return [_make("party.shifted", rw, dw)]
     if _negation_flip(edit):
@@ -959,6 +965,13 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
     if effect > 0:
         return [_make("content.added" if dw else "scope.broadened", rw, dw)]
     return [_make("content.changed", rw, dw)]
+
+
+def _addressee_named(words: str, ref_text: str) -> bool:
+    """報告を求めることができる → 乙に報告を求めることができる (the clause's subject is 甲):
+    naming the other party as the one addressed only says who was meant."""
+    m = re.fullmatch(r"(甲|乙)(?:に対して|に対し|に)", _plain(words))
+    return bool(m) and re.match(r"(甲|乙)は", ref_text) is not None and not ref_text.startswith(m.group(1))
 
 
 def _strictness(words: str) -> int:
@@ -1038,8 +1051,8 @@ def compare_items(ref_items: list[str], draft_items: list[str], parties: Parties
                                      whole_exception=polarity < 0))
     used = {j for _, j in pairs if j is not None}
     for j, text in enumerate(draft_items):
-        if j not in used:
-            out.append(_make("item.added", "", _clip(text)))
+        if j not in used:  # in a list of exclusions, another item is another exception
+            out.append(_make("item.added" if polarity > 0 else "exception.added", "", _clip(text)))
     return out
 
 
