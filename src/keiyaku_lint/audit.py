@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .align import Match, Unit, align
 from .errors import KeiyakuLintError
-from .japanese import (NO_PARTIES, Parties, defined_terms, detect_parties, guess_parties, renamed_terms,
+from .japanese import (NO_PARTIES, Parties, canon, defined_terms, detect_parties, guess_parties, renamed_terms,
                        term_definitions)
 from .judge import NO_TERMS, Reason, Terms, Verdict, decide, judge
 from .reference import RefClause, Reference
@@ -98,12 +98,15 @@ def audit_tree(tree: DocTree, ref: Reference) -> DocResult:
     parties = detect_parties(_preamble(tree))
     if parties == NO_PARTIES:
         parties = guess_parties("".join(p.full_text for _, _, p in tree.paragraphs()))
-    draft_text = "\n".join(p.full_text for _, _, p in tree.paragraphs())
-    renamed = renamed_terms(reference_definitions(ref), term_definitions(draft_text))
+    # only paragraphs that define a term (以下「…」という) are read for it: NFKC over a whole
+    # draft costs more than the rest of the judging
+    defining = "\n".join(p.full_text for _, _, p in tree.paragraphs() if _DEFINES_RE.search(p.full_text))
+    definitions = term_definitions(defining)
+    renamed = renamed_terms(reference_definitions(ref), definitions)
     if renamed:
         parties = dataclasses.replace(parties, terms=renamed)
     matches, leftover = align(ref, tree, parties)
-    terms = Terms(reference_terms(ref), defined_terms(draft_text))
+    terms = Terms(reference_terms(ref), frozenset(canon(t) for t in definitions))
     findings = [_finding(matches[c.id], parties, terms) for c in ref.clauses]
     by_id = {f.clause_id: f for f in findings}
     extras = _extras(leftover, matches, by_id)
@@ -134,6 +137,7 @@ def _item_texts(items: list[Item]) -> list[str]:
     return out
 
 
+_DEFINES_RE = re.compile(r"以下(?:単に)?「")
 _REF_TERMS: dict[int, tuple[frozenset[str], dict[str, str]]] = {}
 
 

@@ -136,16 +136,19 @@ _PARTY_WORDS = ("甲", "乙", "丙")
 _ROLE_DEFINED_RE = re.compile(r"(委託者|発注者|受託者|受注者|請負者)[^(「」。、]{0,40}(?:\(以下「|を)(甲|乙)(?:」という|と)")
 
 
-_DEFINITION_RE = re.compile(r"([^「」()、。]{0,16})\(以下(?:単に)?「([^」]{1,10})」という")
+_DEFINITION_RE = re.compile(r"\(以下(?:単に)?「([^」]{1,10})」という")
+_DEFINING_WORDS_RE = re.compile(r"[^「」()、。]{0,16}$")
 
 
 def term_definitions(text: str) -> dict[str, str]:
     """Terms `text` defines, each with the words that define it, in comparison form:
     「業務に従事する者（以下「業務従事者」という。）」 → {"業務従事者": "業務に従事する者"}."""
+    text = unicodedata.normalize("NFKC", text)
     out: dict[str, str] = {}
-    for words, term in _DEFINITION_RE.findall(unicodedata.normalize("NFKC", text)):
-        if term not in _PARTY_WORDS:
-            out.setdefault(term, canon(words))
+    for m in _DEFINITION_RE.finditer(text):
+        if m.group(1) not in _PARTY_WORDS:
+            words = _DEFINING_WORDS_RE.search(text, max(0, m.start() - 16), m.start()).group(0)
+            out.setdefault(m.group(1), canon(words))
     return out
 
 
