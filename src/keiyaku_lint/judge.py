@@ -844,7 +844,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int,
     spans = exception_spans(ref)
     definitions = definition_spans(ref), term_spans(ref)
     out = []
-    for edit in _drop_moves(word_edits(ref, draft)):
+    for edit in _drop_restatements(_drop_moves(word_edits(ref, draft))):
         found = _judge_edit(edit, spans, definitions, polarity, ref, whole_exception)
         ref_words = rm.source(ref_src, edit.ref_start, edit.ref_end).strip()
         draft_words = dm.source(draft_src, edit.draft_start, edit.draft_end).strip()
@@ -882,6 +882,47 @@ def _drop_moves(edits: list[Edit]) -> list[Edit]:
                 moved.update((id(d), id(i)))
                 break
     return [e for e in edits if id(e) not in moved]
+
+
+REWRITE_LIGHT = LIGHT_NORMS | {"係る"}  # に係る = に関する
+
+
+_HIRAGANA_RE = re.compile(r"[ぁ-ゖ]")
+
+
+def _stems(toks: list[Token]) -> tuple[str, ...]:
+    """Content words without their kana (取扱い, 取り扱う → 取扱), light verbs left out."""
+    stems = (_HIRAGANA_RE.sub("", t.norm) for t in toks if not _grammatical(t) and t.norm not in REWRITE_LIGHT)
+    return tuple(s for s in stems if s)
+
+
+def _meaningful_aux(toks: list[Token]) -> int:
+    return sum(1 for t in toks if t.norm in MEANINGFUL_AUX)
+
+
+def _drop_restatements(edits: list[Edit]) -> list[Edit]:
+    """The same content words in another grammatical form: a verbal noun with 行う said with
+    its own verb (取扱いを適正に行う → 適正に取り扱う: a deletion and a replacement together)
+    or a verb said as a noun (を取り扱う → の取扱いに係る). Nothing that names a party,
+    and the negations and causatives must match."""
+    if not edits:
+        return edits
+    sides = {id(e): (_stems(e.ref_tokens), _stems(e.draft_tokens),
+                     _meaningful_aux(e.ref_tokens) - _meaningful_aux(e.draft_tokens)) for e in edits}
+
+    def same(group: list[Edit]) -> bool:
+        ref = sorted(s for e in group for s in sides[id(e)][0])
+        draft = sorted(s for e in group for s in sides[id(e)][1])
+        return bool(ref) and ref == draft and "甲" not in ref and "乙" not in ref \
+            and sum(sides[id(e)][2] for e in group) == 0
+    dropped = {id(e) for e in edits if e.ref_tokens and e.draft_tokens and same([e])}
+    # pairs: a word deleted (or added) with another edit that says it again
+    one_sided = [e for e in edits if id(e) not in dropped and bool(e.ref_tokens) != bool(e.draft_tokens)]
+    for a in one_sided:
+        for b in edits:
+            if b is not a and id(a) not in dropped and id(b) not in dropped and same([a, b]):
+                dropped.update((id(a), id(b)))
+    return [e for e in edits if id(e) not in dropped]
 
 
 def _neg_count(toks: list[Token]) -> int:
