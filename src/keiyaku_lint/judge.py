@@ -213,7 +213,8 @@ def _small_paraphrase(reason: Reason) -> bool:
     # Numbers, parties, range words and the characters of antonyms (国内/国外, 前/後, 有/無,
     # 可/不可, 許可/禁止) are never mere wording.
     either_both = re.search(r"又は|若しくは", reason.ref_words) and re.search(r"及び|並びに", reason.draft_words) \
-        or re.search(r"及び|並びに", reason.ref_words) and re.search(r"又は|若しくは", reason.draft_words)
+        or re.search(r"及び|並びに", reason.ref_words) and re.search(r"又は|若しくは", reason.draft_words) \
+        or len(re.findall(r"又は|若しくは", reason.ref_words)) != len(re.findall(r"又は|若しくは", reason.draft_words))
     return reason.rule == "content.changed" and not either_both and not re.search(
         r"[0-9０-９甲乙内外前後無不非未禁許否]|以上|以下|以内|未満|超え|まで|毎", words) \
         and len(_plain(reason.ref_words)) <= PARAPHRASE_CHARS and len(_plain(reason.draft_words)) <= PARAPHRASE_CHARS
@@ -464,6 +465,8 @@ def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
     if len(d_ctl) >= len(r_ctl) or polarity < 0:
         return []
     lost = next((w for w in r_ctl if r_ctl.count(w) > d_ctl.count(w)), r_ctl[0])
+    if _other_alternative_kept(lost, ref, d_ctl):
+        return []  # 甲の指示又は承諾を得たとき → 甲の書面による承諾を得たとき: fewer ways out
     new_weak = [w for w in WEAK_CONTROL_RE.findall(draft) if w not in WEAK_CONTROL_RE.findall(ref)]
     name = "negation.flipped" if PROHIBITION_RE.search(lost) else "approval.downgraded"
     return [_make(name, lost, new_weak[0] if new_weak else "")]
@@ -483,6 +486,18 @@ def _new_soft_verb(words: str, ref: str, draft: str) -> bool:
     is new only when the draft uses it more often than the reference."""
     verb = re.search(r"(求め|依頼|要請|働きかけ|促|指導|努め|配慮|伝え|検討)(する|し)?$", words)
     return verb is None or draft.count(verb.group(1)) > ref.count(verb.group(1))
+
+
+_CONTROL_PAIR_RE = re.compile(rf"({STRONG_CONTROL_RE.pattern})(?:又は|若しくは|・|、)({STRONG_CONTROL_RE.pattern})")
+
+
+def _other_alternative_kept(lost: str, ref: str, kept: list[str]) -> bool:
+    """`lost` was one of two alternatives (指示又は承諾) and the other one is still there."""
+    for m in _CONTROL_PAIR_RE.finditer(ref):
+        pair = (m.group(1), m.group(2))
+        if lost in pair and pair[1 - pair.index(lost)] in kept:
+            return True
+    return False
 
 
 def _xref_scope(ref: str, draft: str, polarity: int) -> list[Reason]:
