@@ -440,6 +440,7 @@ def _outside_exceptions(rx: re.Pattern, text: str) -> list[str]:
 
 OTSU_CONSENT_RE = re.compile(r"乙(?:の|が)(?:同意|承諾|承認|許可)")
 # 甲 deciding alone (the amount, the instruction, what is needed)
+DUTY_RE = re.compile(r"なければならない|なければならず")
 UNILATERAL_RE = re.compile(r"甲の(?:算定|指示|判断|決定|定める)|甲が(?:定め|指定|認め|算定|判断)")
 
 
@@ -453,6 +454,9 @@ def _approval(ref: str, draft: str, polarity: int) -> list[Reason]:
     if polarity > 0 and draft.count("協議") > ref.count("協議") and len(d_alone) < len(r_alone):
         lost = next(w for w in r_alone if r_alone.count(w) > d_alone.count(w))
         return [_make("approval.downgraded", lost, "協議")]  # 甲の算定 → 甲乙協議の上算定
+    if polarity > 0 and draft.count("協議") > ref.count("協議") and len(DUTY_RE.findall(draft)) < len(DUTY_RE.findall(ref)):
+        # これに応じなければならない → 甲乙協議の上、その可否を決定する: a duty become a talk
+        return [_make("approval.downgraded", _m(DUTY_RE, ref), "協議")]
     if len(EXCEPTION_KEEP_RE.findall(draft)) >= len(EXCEPTION_KEEP_RE.findall(ref)):
         # the exceptions are still there: an approval inside one is its protective part
         r_ctl, d_ctl = STRONG_CONTROL_RE.findall(ref), STRONG_CONTROL_RE.findall(draft)
