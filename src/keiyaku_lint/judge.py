@@ -1007,6 +1007,8 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
         cov += _coverage(rw, inserted=False, in_definition=in_def)
     if dw:
         cov += _coverage(dw, inserted=True, in_definition=in_def, restrictive=restrictive)
+    if rw and dw and cov != 0 and _same_role(rw, dw) and not in_def and not restrictive:
+        cov = 0  # 求める → 要求する, 内部における → 組織内の: one word for another, not a narrower scope
     if rw and dw and cov == 0 and span_kind(rw) == span_kind(dw) == "content" \
             and len(_plain(rw)) >= 6 and len(_plain(rw)) >= 2.5 * len(_plain(dw)) \
             and sum(1 for t in edit.ref_tokens if not _grammatical(t)) >= 2:
@@ -1032,6 +1034,27 @@ def _addressee_named(words: str, ref_text: str) -> bool:
     naming the other party as the one addressed only says who was meant."""
     m = re.fullmatch(r"(甲|乙)(?:に対して|に対し|に)", _plain(words))
     return bool(m) and re.match(r"(甲|乙)は", ref_text) is not None and not ref_text.startswith(m.group(1))
+
+
+def _same_role(rw: str, dw: str) -> bool:
+    """Two short spans that are each a word or a modifier (content or object, as span_kind
+    reads them; their forms differ, 保つ / 保持する), with nothing that widens or narrows
+    on its own (全て, 容易に, のみ, 等): a swap the coverage rules have no ground to read
+    as narrower or wider."""
+    short = len(_plain(rw)) <= 8 and len(_plain(dw)) <= 8
+    kinds = {span_kind(rw), span_kind(dw)} <= {"content", "object"}
+    signal = re.compile(r"全て|すべて|一切|容易|のみ|限り|等|など|含|除|以外|特に|一部|主として|又は|若しくは|及び|並びに|その他|[・、]")
+    return short and kinds and _shape(rw) == _shape(dw) and not signal.search(rw + dw) \
+        and not UNIVERSAL_RE.search(rw + dw)
+
+
+def _shape(words: str) -> str:
+    """How a span attaches: a modifier (…の, …における), a verb (保つ, 要求する) or a noun.
+    機密情報 → 紙媒体の is a noun become a modifier: a narrower object, not a synonym."""
+    plain = _plain(words)
+    if re.search(r"(の|における|に係る|に関する|な)$", plain):
+        return "modifier"
+    return "verb" if re.search(r"[うくぐすつぬぶむる]$", plain) else "noun"
 
 
 def _strictness(words: str) -> int:
