@@ -440,6 +440,7 @@ def _outside_exceptions(rx: re.Pattern, text: str) -> list[str]:
 
 OTSU_CONSENT_RE = re.compile(r"乙(?:の|が)(?:同意|承諾|承認|許可)")
 # 甲 deciding alone (the amount, the instruction, what is needed)
+KOU_CHOICE_RE = re.compile(r"甲(?:が|の)(?:指定|定め|承認|承諾|指示)(?:する|た|した|る)?(?:の)?")
 DUTY_RE = re.compile(r"なければならない|なければならず")
 UNILATERAL_RE = re.compile(r"甲の(?:算定|指示|判断|決定|定める)|甲が(?:定め|指定|認め|算定|判断)")
 
@@ -976,6 +977,9 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
         return [_make("negation.flipped", rw, dw)]
     if DISCRETION_RE.search(dw) and not DISCRETION_RE.search(rw):
         return [_make("party.shifted", rw, dw)]
+    if polarity > 0 and not rw and KOU_CHOICE_RE.fullmatch(_plain(dw)):
+        # 甲が指定するデータ消去用ソフトウェア: 甲 now chooses what 乙 uses, a tighter duty
+        return [_make("content.added", rw, dw)]
     if polarity > 0 and CONTRACTOR_RIGHT_RE.search(dw) and not CONTRACTOR_RIGHT_RE.search(rw):
         return [_make("exception.added", rw, dw)]  # the contractor may now refuse or skip
     if TIME_WORD_RE.match(rw) and not dw:
