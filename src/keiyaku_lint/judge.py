@@ -864,7 +864,7 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int,
     spans = exception_spans(ref)
     definitions = definition_spans(ref), term_spans(ref)
     out = []
-    for edit in _drop_restatements(_drop_moves(word_edits(ref, draft))):
+    for edit in _drop_restatements(_drop_moves(word_edits(ref, draft), ref)):
         found = _judge_edit(edit, spans, definitions, polarity, ref, whole_exception)
         ref_words = rm.source(ref_src, edit.ref_start, edit.ref_end).strip()
         draft_words = dm.source(draft_src, edit.draft_start, edit.draft_end).strip()
@@ -880,9 +880,11 @@ def analyse_edits(ref_src: str, draft_src: str, polarity: int,
 MOVE_RESIDUE = 3  # characters of content a moved phrase may change on the way
 
 
-def _drop_moves(edits: list[Edit]) -> list[Edit]:
+def _drop_moves(edits: list[Edit], ref: str = "") -> list[Edit]:
     """A phrase deleted in one place and written again elsewhere (「甲の承諾があるときを
-    除き、…複写し」 → 「…を、甲の承諾なく複写し」) is a move, not two changes."""
+    除き、…複写し」 → 「…を、甲の承諾なく複写し」) is a move, not two changes. Words the
+    moved phrase picks up from its own sentence (データ（バックアップデータを含む。）の保管場所
+    → データの保管場所（バックアップデータの保管場所を含む。）) are not new."""
     dels = [e for e in edits if e.ref_tokens and not e.draft_tokens]
     inss = [e for e in edits if e.draft_tokens and not e.ref_tokens]
     moved: set[int] = set()
@@ -893,7 +895,7 @@ def _drop_moves(edits: list[Edit]) -> list[Edit]:
                 continue
             ic = Counter(_content(i.draft_tokens))
             common = sum((dc & ic).values())
-            residue = sum((dc - ic).values()) + sum((ic - dc).values())
+            residue = sum((dc - ic).values()) + sum(n for c, n in (ic - dc).items() if c not in ref)
             plain_move = residue <= MOVE_RESIDUE and _neg_count(d.ref_tokens) == _neg_count(i.draft_tokens)
             # the same exception said another way (…を除き ↔ …なく) may differ in its grammar words
             rephrased = residue <= common + MOVE_RESIDUE and _exception_like(d.ref_words) \
