@@ -51,6 +51,10 @@ CASES = [
     ("tokki-6-5", "作業場所から持ち出しては", "事業所の外に持ち出しては", "altered"),
     ("tokki-6-5", "当該パソコン等を作業場所から", "当該パソコン等を作業所から", "altered"),
     ("tokki-6-4", "特定した作業場所を", "特定した事業所を", "altered"),
+    # a parenthetical moved that repeats a word of its own sentence is a move (not a rule case:
+    # any draft of it contains a phrase a corpus edit also produces)
+    ("tokki-6-3", "データ（バックアップデータを含む。）の保管場所", "データの保管場所（バックアップデータの保管場所も含む。）", "ok"),
+    ("tokki-6-3", "データ（バックアップデータを含む。）の保管場所", "データの保管場所（バックアップデータを除く。）", "weakened"),
 ]
 
 
