@@ -1006,6 +1006,10 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
                            or re.match(r"^(及び|並びに|又は)[^、。]*(場合|とき)(は|に)?$", dw))  # 完了時及び…ときは
     if dw and another_trigger and polarity > 0 and not restrictive:
         return [_make("scope.broadened", rw, dw)]
+    if rw and not dw and polarity > 0 and not restrictive and re.search(r"又は|若しくは", rw) \
+            and re.match(r"^[^、。]{0,4}(場合|とき|後)", ref_text[end:]):
+        # 終了し、又は解除された後においても → 終了した後においても: one case fewer in which the duty applies
+        return [_make("scope.narrowed", rw, dw)]
     cov = 0
     if rw and _whole_parenthetical(ref_text, edit.ref_start, end) and not re.search(r"除", rw):
         cov += -1  # a deleted parenthetical spelled out what is required or covered
