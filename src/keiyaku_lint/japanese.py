@@ -375,6 +375,7 @@ class Token:
     norm: str
     pos: str  # coarse part of speech (名詞, 動詞, 助詞, 補助記号 …)
     start: int = 0  # character offset in the tokenized text
+    syn: tuple[int, ...] = ()  # synonym groups of the dictionary's synonym list (保つ, 保持: the same)
 
     @functools.cached_property  # asked for every token of every diff; tokens() results are cached
     def is_punct(self) -> bool:
@@ -419,6 +420,22 @@ def tokens(text: str) -> tuple[Token, ...]:
                 norm = _XREF_TOKEN
             out.append(Token(surface=surface, norm=norm, pos=m.part_of_speech()[0], start=base + m.begin()))
         base += len(chunk)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def coarse_tokens(text: str) -> tuple[Token, ...]:
+    """Tokens of a short span in Sudachi's longest units (mode C: 不正プログラム, not 不正 +
+    プログラム), with their synonym groups: what the judge asks when two words may be
+    synonyms."""
+    tok, _ = _tokenizer()
+    from sudachipy import tokenizer
+
+    out = []
+    for m in tok.tokenize(text, tokenizer.Tokenizer.SplitMode.C):
+        norm = apply_synonyms(m.normalized_form())
+        out.append(Token(surface=m.surface(), norm=NORM_SYNONYMS.get(norm, norm), pos=m.part_of_speech()[0],
+                         start=m.begin(), syn=tuple(m.synonym_group_ids())))
     return tuple(out)
 
 

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from .japanese import NO_PARTIES, Parties, Token, canon, canon_map, tokens
+from .japanese import NO_PARTIES, Parties, Token, canon, canon_map, coarse_tokens, tokens
 from .reference import RefClause
 from .rules.catalog import rule
 
@@ -193,7 +193,7 @@ def judge(clause: RefClause, draft_text: str, draft_items: list[str], parties: P
     reasons += analyse_edits(ref_main, draft_main, polarity, parties)
     reasons += compare_items(ref_items, draft_items, parties, polarity)
     reasons = sorted(_dedupe(reasons), key=lambda r: -EFFECT_RANK[r.effect])  # weakening first
-    if all(_small_paraphrase(r) for r in reasons):
+    if all(_small_paraphrase(r) and not _word_of_the_clause(r, ref_all) for r in reasons):
         # nothing but short swaps (or nothing the edit rules name): wording, unless one of
         # them replaces a defined term, which then explains the clause on its own
         term = _term_replaced(ref_all, draft_all, terms)
@@ -253,6 +253,14 @@ def _counterpart(ref: str, draft: str, term: str) -> str:
             return words
         start = ref.find(term, start + 1)
     return ""
+
+
+def _word_of_the_clause(reason: Reason, ref_all: str) -> bool:
+    """A word swapped for another word the reference clause already uses for something else
+    (複写し、又は複製し → 複写し、又は複写し): two listed things made one, not wording."""
+    old, words = _plain(reason.ref_words), _plain(reason.draft_words)
+    one_word = re.compile(r"[一-龥]{2,}")
+    return bool(one_word.fullmatch(old) and one_word.fullmatch(words)) and words in _plain(ref_all)
 
 
 def _plain(text: str) -> str:
@@ -973,6 +981,8 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
         return []  # a change of modality is the modality detector's business
     if not rw and _addressee_named(dw, ref_text):
         return []
+    if rw and dw and _synonym_swap(edit, ref_text):
+        return []
     if _party_shift(edit):
         return [_make("party.shifted", rw, dw)]
     if _negation_flip(edit):
@@ -1037,6 +1047,21 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
     if effect > 0:
         return [_make("content.added" if dw else "scope.broadened", rw, dw)]
     return [_make("content.changed", rw, dw)]
+
+
+def _synonym_swap(edit: Edit, ref_text: str = "") -> bool:
+    """Each content word swapped for one of its synonyms in the dictionary's synonym list
+    (Sudachi's 同義語辞書: 保つ → 保持する, 不正プログラム → マルウェア), word for word, with
+    the same negations: wording. The list groups words of one sense, but a contract may
+    keep two of them apart (複写又は複製): a word the reference clause already uses
+    elsewhere is never a synonym of the one it replaces."""
+    ref = [t for t in coarse_tokens(edit.ref_words) if not _grammatical(t) and t.norm not in REWRITE_LIGHT]
+    draft = [t for t in coarse_tokens(edit.draft_words) if not _grammatical(t) and t.norm not in REWRITE_LIGHT]
+    if not ref or len(ref) != len(draft) or _meaningful_aux(edit.ref_tokens) != _meaningful_aux(edit.draft_tokens):
+        return False
+    changed = [(a, b) for a, b in zip(ref, draft) if a.norm != b.norm]
+    return bool(changed) and all(set(a.syn) & set(b.syn) and b.surface not in ref_text and b.norm not in ref_text
+                                 for a, b in changed)
 
 
 def _addressee_named(words: str, ref_text: str) -> bool:
