@@ -130,6 +130,7 @@ INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
     r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号|連帯")
 TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
+AT_LEAST_RE = re.compile(r"\d+回以上")
 EQUIVALENT_RE = re.compile(r"同等以上|同等程度以上|同等の水準以上")
 DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断|指定|選定|選択|決定)")  # 乙が指定する場所
 TIME_POINT_RE = re.compile(r"(完了|終了|満了|解除|発生)時")
@@ -416,7 +417,8 @@ def _minimum(ref: str, draft: str, polarity: int) -> list[Reason]:
         out.append(_make("minimum.lowered", _m(FREQUENCY_RE, ref), _m(FREQUENCY_RE, draft)))
     elif r_freq and d_freq and min(d_freq) > min(r_freq):
         out.append(_make("minimum.raised", _m(FREQUENCY_RE, ref), _m(FREQUENCY_RE, draft)))
-    if "少なくとも" in ref and "少なくとも" not in draft and not any(r.rule == "minimum.lowered" for r in out):
+    if "少なくとも" in ref and "少なくとも" not in draft and not any(r.rule == "minimum.lowered" for r in out) \
+            and not AT_LEAST_RE.search(draft):  # 少なくとも１年に１回 = １年に１回以上
         out.append(_make("minimum.lowered", "少なくとも", ""))
     if EQUIVALENT_RE.search(ref) and not EQUIVALENT_RE.search(draft):
         # 暗号化処理又はこれと同等以上の保護措置: the floor is gone, whatever replaces it
@@ -946,6 +948,11 @@ def _drop_restatements(edits: list[Edit]) -> list[Edit]:
         return bool(ref) and ref == draft and "甲" not in ref and "乙" not in ref \
             and sum(sides[id(e)][2] for e in group) == 0
     dropped = {id(e) for e in edits if e.ref_tokens and e.draft_tokens and same([e])}
+    # 少なくとも１年に１回 → 年１回以上: the same floor said after the count
+    floor_out = [e for e in edits if _plain(e.ref_words) == "少なくとも" and not e.draft_tokens]
+    floor_in = [e for e in edits if _plain(e.draft_words) == "以上" and not e.ref_tokens]
+    if floor_out and floor_in:
+        dropped.update((id(floor_out[0]), id(floor_in[0])))
     # pairs: a word deleted (or added) with another edit that says it again
     one_sided = [e for e in edits if id(e) not in dropped and bool(e.ref_tokens) != bool(e.draft_tokens)]
     for a in one_sided:
