@@ -130,6 +130,7 @@ INTENSIFIER_RE = re.compile(
     r"速やか|直ちに|遅滞なく|あらかじめ|事前|確実|完全|必ず|常に|少なくとも|定期的|一切|全て|すべて"
     r"|書面|様式|以内|までに|前に|提出|届|証明|立会|記録|暗号|連帯")
 TIME_WORD_RE = re.compile(r"^(あらかじめ|速やかに|直ちに|遅滞なく|事前に|ただちに|すみやかに)$")
+PRONOUN_RE = re.compile(r"(その|これ|それ|当該|同)(の|を|に|は|が)?")
 AT_LEAST_RE = re.compile(r"\d+回以上")
 EQUIVALENT_RE = re.compile(r"同等以上|同等程度以上|同等の水準以上")
 DISCRETION_RE = re.compile(r"乙(が|の)[^、。甲]{0,10}(認め|判断|指定|選定|選択|決定)")  # 乙が指定する場所
@@ -230,7 +231,10 @@ def _term_replaced(ref: str, draft: str, terms: Terms) -> Reason | None:
     own = [t for t in terms.draft - terms.reference if t in draft]
     for term in sorted(terms.reference, key=len, reverse=True):
         if ref.count(term) > draft.count(term) and (term in terms.draft or not own):
-            return _make("term.replaced", term, _counterpart(ref, draft, term))
+            counterpart = _counterpart(ref, draft, term)
+            if PRONOUN_RE.fullmatch(_plain(counterpart)):
+                continue  # 当該パソコン等を → これを: the term, by a pronoun
+            return _make("term.replaced", term, counterpart)
         if draft.count(term) > ref.count(term):
             return _make("term.replaced", _counterpart(draft, ref, term), term)
     return None
@@ -990,6 +994,9 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
         return []
     if rw and dw and _synonym_swap(edit, ref_text):
         return []
+    if _plain(rw).startswith("当該") and PRONOUN_RE.fullmatch(_plain(dw)) and len(_plain(rw)) <= 14 \
+            and not re.search(r"、|及び|又は|並びに|若しくは", rw):
+        return []  # 当該機密情報・個人情報の → その: the one thing named just before, by a pronoun
     if _party_shift(edit):
         return [_make("party.shifted", rw, dw)]
     if _negation_flip(edit):
