@@ -100,7 +100,7 @@ def audit_tree(tree: DocTree, ref: Reference) -> DocResult:
         parties = guess_parties("".join(p.full_text for _, _, p in tree.paragraphs()))
     # only paragraphs that define a term (以下「…」という) are read for it: NFKC over a whole
     # draft costs more than the rest of the judging
-    defining = "\n".join(p.full_text for _, _, p in tree.paragraphs() if _DEFINES_RE.search(p.full_text))
+    defining = "\n".join(t for t in (p.full_text for _, _, p in tree.paragraphs()) if "以下" in t and _DEFINES_RE.search(t))
     definitions = term_definitions(defining)
     renamed = renamed_terms(reference_definitions(ref), definitions)
     if renamed:

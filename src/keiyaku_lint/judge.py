@@ -765,7 +765,8 @@ def _content(toks) -> list[str]:
     return [c for t in toks if not _grammatical(t) and t.norm not in LIGHT_NORMS for c in t.norm]
 
 
-def definition_spans(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=2048)  # asked of the same reference clauses for every draft
+def definition_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Parentheticals that define what is protected (「…もの」, 「…をいう。」, nested
     or not), and 「…と定義する」 sentences."""
     spans, stack = [], []
@@ -778,19 +779,21 @@ def definition_spans(text: str) -> list[tuple[int, int]]:
             if re.search(r"(もの|をいう。?)$", inner):
                 spans.append((start, pos + 1))
     spans += [(m.start(), m.end()) for m in DEFINITION_RE.finditer(text)]
-    return spans
+    return tuple(spans)
 
 
-def term_spans(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=2048)  # asked of the same reference clauses for every draft
+def term_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The words a term stands for: 「…を取り扱う場所（以下「作業場所」という。）」."""
     spans = []
     for m in TERM_DEFINITION_RE.finditer(text):
         start = max(text.rfind(c, 0, m.start()) for c in "、。)）") + 1
         spans.append((max(start, m.start() - 40), m.start()))
-    return spans
+    return tuple(spans)
 
 
-def exception_spans(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=2048)  # asked of the same reference clauses for every draft
+def exception_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of the reference text that are exceptions to its duty."""
     spans = []
     for m in re.finditer(r"ただし[^。]*。?", text):
@@ -800,7 +803,7 @@ def exception_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, m.end()))
     for m in re.finditer(r"可能な限り|原則として|必要に応じて?|必要があると認めるときは", text):
         spans.append((m.start(), m.end()))
-    return spans
+    return tuple(spans)
 
 
 def span_kind(words: str) -> str:
