@@ -1037,6 +1037,12 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
             and re.match(r"^[^、。]{0,4}(場合|とき|後)", ref_text[end:]):
         # 終了し、又は解除された後においても → 終了した後においても: one case fewer in which the duty applies
         return [_make("scope.narrowed", rw, dw)]
+    if dw and not rw and polarity > 0 and _in_ban(ref_text, edit.ref_start) and len(_plain(dw)) <= 8 \
+            and span_kind(dw) != "condition" and not INTENSIFIER_RE.search(dw) \
+            and not re.search(r"又は|若しくは|その他|等|など|及び|並びに|含", dw):
+        # 他者へ提供してはならない → 他者へ有償で提供してはならない: a qualifier on the banned
+        # act lets the act go free in every other case
+        return [_make("scope.narrowed", rw, dw)]
     cov = 0
     if rw and _whole_parenthetical(ref_text, edit.ref_start, end) and not re.search(r"除", rw):
         cov += -1  # a deleted parenthetical spelled out what is required or covered
@@ -1107,6 +1113,12 @@ def _shape(words: str) -> str:
     if re.search(r"(の|における|に係る|に関する|な)$", plain):
         return "modifier"
     return "verb" if re.search(r"[うくぐすつぬぶむる]$", plain) else "noun"
+
+
+def _in_ban(text: str, pos: int) -> bool:
+    """The sentence of `text` at `pos` is a prohibition (…してはならない。)."""
+    end = text.find("。", pos)
+    return bool(_BAN_END_RE.search(text[:end] if end >= 0 else text))
 
 
 def _strictness(words: str) -> int:
