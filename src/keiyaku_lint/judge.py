@@ -929,9 +929,13 @@ REWRITE_LIGHT = LIGHT_NORMS | {"係る"}  # に係る = に関する
 _HIRAGANA_RE = re.compile(r"[ぁ-ゖ]")
 
 
+STEM_ALIKE = {"時": "場合"}  # 完了時に = 完了したときは (ときは is canon's 場合は)
+
+
 def _stems(toks: list[Token]) -> tuple[str, ...]:
     """Content words without their kana (取扱い, 取り扱う → 取扱), light verbs left out."""
-    stems = (_HIRAGANA_RE.sub("", t.norm) for t in toks if not _grammatical(t) and t.norm not in REWRITE_LIGHT)
+    stems = (_HIRAGANA_RE.sub("", STEM_ALIKE.get(t.norm, t.norm)) for t in toks
+             if not _grammatical(t) and t.norm not in REWRITE_LIGHT)
     return tuple(s for s in stems if s)
 
 
