@@ -534,7 +534,7 @@ def _xref_scope(ref: str, draft: str, polarity: int) -> list[Reason]:
 def _oversight(ref: str, draft: str, polarity: int) -> list[Reason]:
     if ONSITE_RE.search(ref) and not ONSITE_RE.search(draft) and PAPER_RE.search(draft):
         return [_make("oversight.downgraded", _m(ONSITE_RE, ref), _m(PAPER_RE, draft))]
-    if "証明書" in ref and "証明書" not in draft:
+    if "証明書" in ref and "証明書" not in draft and not re.search(r"証明する(書類|書面|文書)", draft):
         return [_make("oversight.downgraded", "証明書", _m(PAPER_RE, draft))]
     return []
 
