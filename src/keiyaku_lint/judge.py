@@ -1004,7 +1004,7 @@ def _judge_edit(edit: Edit, spans, definitions, polarity: int,
     if _plain(rw).startswith("当該") and PRONOUN_RE.fullmatch(_plain(dw)) and len(_plain(rw)) <= 14 \
             and not re.search(r"、|及び|又は|並びに|若しくは", rw):
         return []  # 当該機密情報・個人情報の → その: the one thing named just before, by a pronoun
-    if _party_shift(edit):
+    if _party_shift(edit) or _approver_replaced(rw, dw, ref_text[edit.ref_end:] if edit.ref_end >= 0 else ""):
         return [_make("party.shifted", rw, dw)]
     if _negation_flip(edit):
         return [_make("negation.flipped", rw, dw)]
@@ -1170,6 +1170,21 @@ def _party_shift(edit: Edit) -> bool:
     r = [t.norm for t in edit.ref_tokens if t.norm in ("甲", "乙")]
     d = [t.norm for t in edit.draft_tokens if t.norm in ("甲", "乙")]
     return bool(r) and bool(d) and r != d and len(r) == len(d)
+
+
+_APPROVAL_WORDS = r"(?:承諾|許可|同意|承認|認め)"
+_KOU_APPROVES_RE = re.compile(rf"甲(?:が|の){_APPROVAL_WORDS}")
+_APPROVES_RE = re.compile(rf"(?:が|の){_APPROVAL_WORDS}")
+
+
+def _approver_replaced(rw: str, dw: str, after: str = "") -> bool:
+    """甲が承諾した場合を除き → 業務責任者が許可した場合を除き (or 甲 → 情報管理責任者 before
+    an unchanged の承認): someone other than 甲 now gives the approval."""
+    if "甲" in dw or "乙" in dw:
+        return False  # 甲 → 乙 is _party_shift's
+    if _KOU_APPROVES_RE.search(rw) and _APPROVES_RE.search(dw):
+        return True
+    return _plain(rw) == "甲" and bool(dw) and bool(_APPROVES_RE.match(after))
 
 
 def _negation_flip(edit: Edit) -> bool:
