@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .align import Match, Unit, align
 from .errors import KeiyakuLintError
-from .japanese import (NO_PARTIES, Parties, canon, defined_terms, detect_parties, guess_parties, renamed_terms,
+from .japanese import (NO_PARTIES, Parties, defined_terms, detect_parties, guess_parties, renamed_terms,
                        term_definitions)
 from .judge import NO_TERMS, Reason, Terms, Verdict, decide, judge
 from .reference import RefClause, Reference
@@ -106,7 +106,7 @@ def audit_tree(tree: DocTree, ref: Reference) -> DocResult:
     if renamed:
         parties = dataclasses.replace(parties, terms=renamed)
     matches, leftover = align(ref, tree, parties)
-    terms = Terms(reference_terms(ref), frozenset(canon(t) for t in definitions))
+    terms = Terms(reference_terms(ref), defined_terms(definitions))
     findings = [_finding(matches[c.id], parties, terms) for c in ref.clauses]
     by_id = {f.clause_id: f for f in findings}
     extras = _extras(leftover, matches, by_id)
@@ -143,8 +143,8 @@ _REF_TERMS: dict[int, tuple[frozenset[str], dict[str, str]]] = {}
 
 def _reference_term_data(ref: Reference) -> tuple[frozenset[str], dict[str, str]]:
     if id(ref) not in _REF_TERMS:
-        text = "\n".join(c.full_text for c in ref.clauses)
-        _REF_TERMS[id(ref)] = (defined_terms(text), term_definitions(text))
+        definitions = term_definitions("\n".join(c.full_text for c in ref.clauses))
+        _REF_TERMS[id(ref)] = (defined_terms(definitions), definitions)
     return _REF_TERMS[id(ref)]
 
 

@@ -136,12 +136,13 @@ def _term_substitutions(terms: tuple[tuple[str, str], ...]) -> list[tuple[re.Pat
     return out
 
 _DEFINED_RE = re.compile(r"(?:以下|以下単に)「([^」]{1,6})」という")
-_TERM_RE = re.compile(r"以下(?:単に)?「([^」]{1,10})」という")
 _PARTY_WORDS = ("甲", "乙", "丙")
 _ROLE_DEFINED_RE = re.compile(r"(委託者|発注者|受託者|受注者|請負者)[^(「」。、]{0,40}(?:\(以下「|を)(甲|乙)(?:」という|と)")
 
 
-_DEFINITION_RE = re.compile(r"\(以下(?:単に)?「([^」]{1,10})」という")
+# A defined term in NFKC text (「…（以下「作業場所」という。）」): the judge reads the same
+# pattern in the reference text it compares.
+TERM_DEFINITION_RE = re.compile(r"\(以下(?:単に)?「([^」]{1,10})」という")
 _DEFINING_WORDS_RE = re.compile(r"[^「」()、。]{0,16}$")
 
 
@@ -150,7 +151,7 @@ def term_definitions(text: str) -> dict[str, str]:
     「業務に従事する者（以下「業務従事者」という。）」 → {"業務従事者": "業務に従事する者"}."""
     text = unicodedata.normalize("NFKC", text)
     out: dict[str, str] = {}
-    for m in _DEFINITION_RE.finditer(text):
+    for m in TERM_DEFINITION_RE.finditer(text):
         if m.group(1) not in _PARTY_WORDS:
             words = _DEFINING_WORDS_RE.search(text, max(0, m.start() - 16), m.start()).group(0)
             out.setdefault(m.group(1), canon(words))
@@ -177,11 +178,10 @@ def renamed_terms(reference: dict[str, str], draft: dict[str, str]) -> tuple[tup
     return tuple(pairs)
 
 
-def defined_terms(text: str) -> frozenset[str]:
-    """Terms `text` defines (「…（以下「作業場所」という。）」), in comparison form, party
-    names (甲, 乙) left out."""
-    return frozenset(canon(t) for t in _TERM_RE.findall(unicodedata.normalize("NFKC", text))
-                     if t not in _PARTY_WORDS)
+def defined_terms(definitions: dict[str, str]) -> frozenset[str]:
+    """The terms of `term_definitions`, in comparison form (「機密情報・個人情報」 →
+    機密情報個人情報): what the judge counts in a clause."""
+    return frozenset(canon(t) for t in definitions)
 
 
 def detect_parties(preamble: str) -> Parties:

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from .japanese import NO_PARTIES, Parties, Token, canon, canon_map, coarse_tokens, tokens
+from .japanese import NO_PARTIES, TERM_DEFINITION_RE, Parties, Token, canon, canon_map, coarse_tokens, tokens
 from .reference import RefClause
 from .rules.catalog import rule
 
@@ -148,7 +148,6 @@ PROHIBITION_RE = re.compile(r"[てで]はならな|[てで]はならず|ない�
 EXCEPTION_KEEP_RE = re.compile(r"この限りでない|を除き|を除いて|を除く|除き")
 XREF_COUNT_RE = re.compile(r"前([0-9]*)項")
 DEFINITION_RE = re.compile(r"[^、。]*?と定義する")
-TERM_DEFINITION_RE = re.compile(r"[（(]以下(?:単に)?「[^」]{1,10}」という")
 # Markers that open an exception inside a reference sentence.
 EXCEPTION_CORE_RE = re.compile(r"ただし|この限りでない|を除き|を除いて|を除く|除き|可能な限り|原則として|必要に応じ")
 FUNCTION_POS = {"助詞", "補助記号", "空白", "接頭辞"}
@@ -264,8 +263,10 @@ def _word_of_the_clause(reason: Reason, ref_all: str) -> bool:
     """A word swapped for another word the reference clause already uses for something else
     (複写し、又は複製し → 複写し、又は複写し): two listed things made one, not wording."""
     old, words = _plain(reason.ref_words), _plain(reason.draft_words)
-    one_word = re.compile(r"[一-龥]{2,}")
-    return bool(one_word.fullmatch(old) and one_word.fullmatch(words)) and words in _plain(ref_all)
+    return bool(_KANJI_WORD_RE.fullmatch(old) and _KANJI_WORD_RE.fullmatch(words)) and words in _plain(ref_all)
+
+
+_KANJI_WORD_RE = re.compile(r"[一-龥]{2,}")
 
 
 def _plain(text: str) -> str:
@@ -1105,9 +1106,13 @@ def _same_role(rw: str, dw: str) -> bool:
     as narrower or wider."""
     short = len(_plain(rw)) <= 8 and len(_plain(dw)) <= 8
     kinds = {span_kind(rw), span_kind(dw)} <= {"content", "object"}
-    signal = re.compile(r"全て|すべて|一切|容易|のみ|限り|等|など|含|除|以外|特に|一部|主として|又は|若しくは|及び|並びに|その他|[・、]")
-    return short and kinds and _shape(rw) == _shape(dw) and not signal.search(rw + dw) \
+    return short and kinds and _shape(rw) == _shape(dw) and not _SCOPE_SIGNAL_RE.search(rw + dw) \
         and not UNIVERSAL_RE.search(rw + dw)
+
+
+# Words that widen or narrow on their own: a swap containing one is never "one word for another".
+_SCOPE_SIGNAL_RE = re.compile(r"全て|すべて|一切|容易|のみ|限り|等|など|含|除|以外|特に|一部|主として|又は|若しくは"
+                              r"|及び|並びに|その他|[・、]")
 
 
 def _shape(words: str) -> str:
